@@ -1,0 +1,18 @@
+using Social.Grains.Accounts;
+using Social.Grains.Friends;
+using Social.Grains.Users;
+
+namespace Social.Grains;
+
+/// <summary>The one place that turns user ids into grain references.</summary>
+public static class GrainFactoryExtensions
+{
+    public static IUserGrain GetUser(this IGrainFactory factory, string userId) =>
+        factory.GetGrain<IUserGrain>(GrainKeys.User(userId));
+
+    public static ILoginThrottleGrain GetLoginThrottle(this IGrainFactory factory, string username) =>
+        factory.GetGrain<ILoginThrottleGrain>(GrainKeys.LoginThrottle(username));
+
+    public static IFriendshipGrain GetFriendship(this IGrainFactory factory, string userId, string otherUserId) =>
+        factory.GetGrain<IFriendshipGrain>(GrainKeys.Friendship(userId, otherUserId));
+}

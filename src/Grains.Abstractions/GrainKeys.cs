@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Social.Grains;
+
+/// <summary>
+/// Grain keys for our grains. Orleans' ADO.NET storage reads a string key that parses as a
+/// hexadecimal integer ("a", "0a", "10"), as a GUID, or that holds a '+' as an integer or GUID
+/// key, so "a" and "0a" would share one storage row. A prefix with a non-hex character keeps
+/// every key a plain string key; user ids from outside issuers (wallet addresses, numbers) are
+/// therefore safe.
+/// </summary>
+public static class GrainKeys
+{
+    private const string UserPrefix = "u/";
+    private const string FriendshipPrefix = "f/";
+    private const string LoginThrottlePrefix = "l/";
+
+    public static string User(string userId) => UserPrefix + userId;
+
+    /// <summary>Login throttles are per username, case-insensitively.</summary>
+    public static string LoginThrottle(string username) => LoginThrottlePrefix + username.ToUpperInvariant();
+
+    public static string UserIdFromKey(string grainKey) =>
+        grainKey.StartsWith(UserPrefix, StringComparison.Ordinal)
+            ? grainKey[UserPrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not a user grain key.", nameof(grainKey));
+
+    /// <summary>
+    /// The key of the pair grain for two users: the same whichever order they are given in.
+    /// The first id is length-prefixed so that no two pairs share a key whatever the ids hold.
+    /// </summary>
+    public static string Friendship(string userId, string otherUserId)
+    {
+        var (low, high) = Order(userId, otherUserId);
+        return string.Create(CultureInfo.InvariantCulture, $"{FriendshipPrefix}{low.Length}:{low}{high}");
+    }
+
+    public static (string Low, string High) FriendshipPairFromKey(string grainKey)
+    {
+        if (!grainKey.StartsWith(FriendshipPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{grainKey}' is not a friendship grain key.", nameof(grainKey));
+        }
+
+        var rest = grainKey.AsSpan(FriendshipPrefix.Length);
+        var colon = rest.IndexOf(':');
+        var lowLength = int.Parse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture);
+        var ids = rest[(colon + 1)..];
+        return (ids[..lowLength].ToString(), ids[lowLength..].ToString());
+    }
+
+    public static (string Low, string High) Order(string a, string b) =>
+        string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
+}

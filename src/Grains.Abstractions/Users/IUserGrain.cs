@@ -1,0 +1,52 @@
+using Social.Grains.Friends;
+
+namespace Social.Grains.Users;
+
+/// <summary>
+/// One per user (keyed by <see cref="GrainKeys.User"/>): the user's plan and friend limit, rate
+/// limits, and the index of all the user's relationships. Pair decisions are made by
+/// <see cref="IFriendshipGrain"/>, which projects them here; this grain never calls out, so it
+/// can serve any number of pair grains without a call cycle.
+/// </summary>
+[Alias("Social.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    [Alias("GetSummary")]
+    Task<UserSummary> GetSummary();
+
+    [Alias("SetPlan")]
+    Task SetPlan(Plan plan);
+
+    [Alias("GetRelationship")]
+    Task<PeerView> GetRelationship(string peerId);
+
+    [Alias("GetRelationships")]
+    Task<IReadOnlyDictionary<string, PeerView>> GetRelationships(IReadOnlyList<string> peerIds);
+
+    /// <summary>Everyone on either side of a block with this user (for search filtering).</summary>
+    [Alias("GetBlockedEitherWay")]
+    Task<IReadOnlyList<string>> GetBlockedEitherWay();
+
+    [Alias("ListRelationships")]
+    Task<RelationshipPage> ListRelationships(RelationshipFilter filter, int limit, string? cursor);
+
+    // ---- Called by IFriendshipGrain only ----
+
+    /// <summary>Checks the friend-request rate limit and this user's friend limit, consuming one request token when allowed.</summary>
+    [Alias("AdmitFriendRequest")]
+    Task<FriendshipResult> AdmitFriendRequest(string peerId);
+
+    /// <summary>
+    /// Holds one friend slot for <paramref name="peerId"/> until the pair grain projects the
+    /// outcome (or the hold expires); false when the user is at its friend limit.
+    /// </summary>
+    [Alias("TryReserveFriendSlot")]
+    Task<bool> TryReserveFriendSlot(string peerId);
+
+    [Alias("ReleaseFriendSlot")]
+    Task ReleaseFriendSlot(string peerId);
+
+    /// <summary>Stores the pair's view at <paramref name="version"/>; older or repeated versions are ignored.</summary>
+    [Alias("ApplyPeerView")]
+    Task ApplyPeerView(string peerId, PeerView view, long version);
+}

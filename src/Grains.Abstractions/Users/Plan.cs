@@ -1,0 +1,8 @@
+namespace Social.Grains.Users;
+
+[GenerateSerializer, Alias("Social.Plan")]
+public enum Plan
+{
+    Free = 0,
+    Pro = 1,
+}

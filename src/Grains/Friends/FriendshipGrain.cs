@@ -1,0 +1,233 @@
+using Microsoft.Extensions.Logging;
+using Social.Grains.Users;
+
+namespace Social.Grains.Friends;
+
+/// <summary>
+/// Decides every change to one pair's relationship. Non-reentrant, so concurrent operations on
+/// the pair (A→B and B→A at the same moment) run one after the other. Each change is persisted
+/// here first and then projected into both user grains with the new version; an operation is
+/// acknowledged only after both projections are stored. If a projection fails half-way, the next
+/// operation on the pair (a retry, or anything else) projects again before it decides.
+/// </summary>
+public sealed class FriendshipGrain(
+    [PersistentState("friendship", SocialNames.GrainStorage)] IPersistentState<FriendshipState> state,
+    TimeProvider time,
+    ILogger<FriendshipGrain> logger) : Grain, IFriendshipGrain
+{
+    private string _low = "";
+    private string _high = "";
+
+    // The version both user grains are known to hold. Starts unknown on every activation, so the
+    // first operation after a crash or a failed projection repairs the projections.
+    private long _projectedVersion = -1;
+
+    private FriendshipState Pair => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_low, _high) = GrainKeys.FriendshipPairFromKey(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task<FriendshipResult> Request(string userId)
+    {
+        var other = OtherThan(userId);
+        if (other == userId)
+        {
+            return FriendshipResult.Fail(FriendError.CannotFriendSelf);
+        }
+
+        await EnsureProjected();
+        if (Pair.BlockedBy.Count > 0)
+        {
+            return FriendshipResult.Fail(FriendError.Blocked);
+        }
+
+        switch (Pair.Status)
+        {
+            case PairStatus.Accepted:
+                return FriendshipResult.Fail(FriendError.AlreadyFriends);
+            case PairStatus.Pending when Pair.RequestedBy == userId:
+                return FriendshipResult.Fail(FriendError.RequestAlreadySent);
+            case PairStatus.Pending:
+                // The other user asked first: asking back is accepting.
+                return await AcceptPendingRequest(acceptor: userId, requester: other);
+        }
+
+        var admission = await User(userId).AdmitFriendRequest(other);
+        if (!admission.Succeeded)
+        {
+            return admission;
+        }
+
+        await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+        FriendshipLog.RequestSent(logger, userId, other);
+        return FriendshipResult.Ok(PeerStatus.PendingOutgoing);
+    }
+
+    public async Task<FriendshipResult> Accept(string userId)
+    {
+        var other = OtherThan(userId);
+        await EnsureProjected();
+        return Pair.Status switch
+        {
+            // A retried accept whose first attempt went through answers the same way.
+            PairStatus.Accepted => FriendshipResult.Ok(PeerStatus.Friends),
+            PairStatus.Pending when Pair.RequestedBy == other => await AcceptPendingRequest(acceptor: userId, requester: other),
+            _ => FriendshipResult.Fail(FriendError.NoPendingRequest),
+        };
+    }
+
+    public Task<FriendshipResult> Reject(string userId)
+    {
+        var other = OtherThan(userId);
+        return EndPendingRequest(requester: other);
+    }
+
+    public Task<FriendshipResult> Cancel(string userId)
+    {
+        OtherThan(userId);
+        return EndPendingRequest(requester: userId);
+    }
+
+    public async Task<FriendshipResult> Unfriend(string userId)
+    {
+        OtherThan(userId);
+        await EnsureProjected();
+        if (Pair.Status != PairStatus.Accepted)
+        {
+            return FriendshipResult.Fail(FriendError.NotFriends);
+        }
+
+        await Change(pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        return FriendshipResult.Ok(PeerStatus.None);
+    }
+
+    public async Task<FriendshipResult> Block(string userId)
+    {
+        var other = OtherThan(userId);
+        await EnsureProjected();
+        if (Pair.BlockedBy.Contains(userId))
+        {
+            return FriendshipResult.Ok(PeerStatus.None);
+        }
+
+        // A block ends any friendship or pending request between the two.
+        await Change(pair =>
+        {
+            pair.BlockedBy.Add(userId);
+            pair.Status = PairStatus.None;
+            pair.RequestedBy = null;
+        });
+        FriendshipLog.Blocked(logger, userId, other);
+        return FriendshipResult.Ok(PeerStatus.None);
+    }
+
+    public async Task<FriendshipResult> Unblock(string userId)
+    {
+        OtherThan(userId);
+        await EnsureProjected();
+        if (!Pair.BlockedBy.Contains(userId))
+        {
+            return FriendshipResult.Fail(FriendError.NotBlocked);
+        }
+
+        await Change(pair => pair.BlockedBy.Remove(userId));
+        return FriendshipResult.Ok(PeerStatus.None);
+    }
+
+    public Task<PeerView> GetView(string userId)
+    {
+        var other = OtherThan(userId);
+        return Task.FromResult(Pair.ViewFor(userId, other));
+    }
+
+    private async Task<FriendshipResult> AcceptPendingRequest(string acceptor, string requester)
+    {
+        // Hold a slot on both sides before deciding, so that concurrent accepts on other pairs
+        // cannot push either user past the friend limit; nothing changes when either is full.
+        if (!await User(acceptor).TryReserveFriendSlot(requester))
+        {
+            return FriendshipResult.Fail(FriendError.FriendLimitReached);
+        }
+
+        if (!await User(requester).TryReserveFriendSlot(acceptor))
+        {
+            await User(acceptor).ReleaseFriendSlot(requester);
+            return FriendshipResult.Fail(FriendError.FriendLimitReached);
+        }
+
+        await Change(pair => { pair.Status = PairStatus.Accepted; pair.RequestedBy = null; });
+        FriendshipLog.BecameFriends(logger, acceptor, requester);
+        return FriendshipResult.Ok(PeerStatus.Friends);
+    }
+
+    private async Task<FriendshipResult> EndPendingRequest(string requester)
+    {
+        await EnsureProjected();
+        if (Pair.Status != PairStatus.Pending || Pair.RequestedBy != requester)
+        {
+            return FriendshipResult.Fail(FriendError.NoPendingRequest);
+        }
+
+        await Change(pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        return FriendshipResult.Ok(PeerStatus.None);
+    }
+
+    /// <summary>Applies <paramref name="mutate"/> to a copy, persists it, then projects it to both users.</summary>
+    private async Task Change(Action<FriendshipState> mutate)
+    {
+        var next = Pair.Clone();
+        mutate(next);
+        next.Since = time.GetUtcNow();
+        next.Version++;
+
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not decided: put the old state back and let a fresh activation re-read storage.
+            state.State = previous;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await Project();
+    }
+
+    private async Task EnsureProjected()
+    {
+        if (Pair.Version > 0 && _projectedVersion < Pair.Version)
+        {
+            await Project();
+        }
+    }
+
+    private async Task Project()
+    {
+        var version = Pair.Version;
+        await Task.WhenAll(
+            User(_low).ApplyPeerView(_high, Pair.ViewFor(_low, _high), version),
+            User(_high).ApplyPeerView(_low, Pair.ViewFor(_high, _low), version));
+        _projectedVersion = version;
+    }
+
+    private IUserGrain User(string userId) => GrainFactory.GetUser(userId);
+
+    private string OtherThan(string userId)
+    {
+        if (userId == _low)
+        {
+            return _high;
+        }
+
+        return userId == _high
+            ? _low
+            : throw new ArgumentException($"User '{userId}' is not part of this pair.", nameof(userId));
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Options;
+using Social.Grains.Friends;
+using Social.Grains.RateLimiting;
+
+namespace Social.Grains.Users;
+
+/// <summary>
+/// A user's plan, limits and relationship index. It makes no calls to other grains: pair
+/// decisions arrive from <see cref="FriendshipGrain"/> as versioned projections.
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", SocialNames.GrainStorage)] IPersistentState<UserState> state,
+    IOptions<FriendOptions> friendOptions,
+    IOptions<RateLimitOptions> rateLimitOptions,
+    TimeProvider time) : Grain, IUserGrain
+{
+    /// <summary>Long enough to outlive any pair operation, short enough that a lost hold frees itself.</summary>
+    private static readonly TimeSpan ReservationHold = TimeSpan.FromSeconds(60);
+
+    private readonly FriendOptions _options = friendOptions.Value;
+    private readonly RateLimitOptions _rateLimits = rateLimitOptions.Value;
+
+    // Slots held for accepts in flight, peer id → expiry. In memory on purpose: a hold lives for
+    // the span of one pair operation, and a lost one only releases capacity early.
+    private readonly Dictionary<string, DateTimeOffset> _reservations = new(StringComparer.Ordinal);
+
+    private TokenBucket? _friendRequests;
+
+    private Dictionary<string, PeerEntry> Peers => state.State.Peers;
+
+    private int FriendLimit => _options.LimitFor(state.State.Plan);
+
+    public Task<UserSummary> GetSummary() =>
+        Task.FromResult(new UserSummary(state.State.Plan, RelationshipIndex.CountFriends(Peers), FriendLimit));
+
+    public async Task SetPlan(Plan plan)
+    {
+        if (state.State.Plan == plan)
+        {
+            return;
+        }
+
+        state.State.Plan = plan;
+        await state.WriteStateAsync();
+    }
+
+    public Task<PeerView> GetRelationship(string peerId) =>
+        Task.FromResult(Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody);
+
+    public Task<IReadOnlyDictionary<string, PeerView>> GetRelationships(IReadOnlyList<string> peerIds)
+    {
+        var views = new Dictionary<string, PeerView>(peerIds.Count, StringComparer.Ordinal);
+        foreach (var peerId in peerIds)
+        {
+            views[peerId] = Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody;
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, PeerView>>(views);
+    }
+
+    public Task<IReadOnlyList<string>> GetBlockedEitherWay() =>
+        Task.FromResult<IReadOnlyList<string>>(
+            Peers.Where(pair => pair.Value.IBlocked || pair.Value.BlockedMe).Select(pair => pair.Key).ToList());
+
+    public Task<RelationshipPage> ListRelationships(RelationshipFilter filter, int limit, string? cursor) =>
+        Task.FromResult(RelationshipIndex.List(Peers, filter, limit, cursor));
+
+    public Task<FriendshipResult> AdmitFriendRequest(string peerId)
+    {
+        if (HeldSlots(exceptPeer: peerId) >= FriendLimit)
+        {
+            return Task.FromResult(FriendshipResult.Fail(FriendError.FriendLimitReached));
+        }
+
+        _friendRequests ??= new TokenBucket(_rateLimits.FriendRequestsPerMinute, _rateLimits.FriendRequestsPerMinute / 60.0, time);
+        return Task.FromResult(_friendRequests.TryTake(out var retryAfter)
+            ? FriendshipResult.Ok(PeerStatus.PendingOutgoing)
+            : FriendshipResult.Fail(FriendError.RateLimited, retryAfter));
+    }
+
+    public Task<bool> TryReserveFriendSlot(string peerId)
+    {
+        if (Peers.TryGetValue(peerId, out var entry) && entry.Status == PeerStatus.Friends)
+        {
+            return Task.FromResult(true);
+        }
+
+        if (HeldSlots(exceptPeer: peerId) >= FriendLimit)
+        {
+            return Task.FromResult(false);
+        }
+
+        _reservations[peerId] = time.GetUtcNow() + ReservationHold;
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseFriendSlot(string peerId)
+    {
+        _reservations.Remove(peerId);
+        return Task.CompletedTask;
+    }
+
+    public async Task ApplyPeerView(string peerId, PeerView view, long version)
+    {
+        _reservations.Remove(peerId);
+        if (Peers.TryGetValue(peerId, out var existing) && existing.Version >= version)
+        {
+            return;
+        }
+
+        // Entries are kept even when the pair returns to "none": the version is what lets a late,
+        // older projection be recognised and ignored.
+        Peers[peerId] = new PeerEntry
+        {
+            Status = view.Status,
+            IBlocked = view.IBlocked,
+            BlockedMe = view.BlockedMe,
+            Since = view.Since,
+            Version = version,
+        };
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Friends plus unexpired holds, not counting <paramref name="exceptPeer"/>'s hold.</summary>
+    private int HeldSlots(string exceptPeer)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _reservations.Where(hold => hold.Value <= now).Select(hold => hold.Key).ToList())
+        {
+            _reservations.Remove(expired);
+        }
+
+        var holds = _reservations.Keys.Count(peer =>
+            peer != exceptPeer && !(Peers.TryGetValue(peer, out var entry) && entry.Status == PeerStatus.Friends));
+        return RelationshipIndex.CountFriends(Peers) + holds;
+    }
+}

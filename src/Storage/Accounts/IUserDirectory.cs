@@ -1,0 +1,44 @@
+namespace Social.Storage.Accounts;
+
+/// <summary>
+/// The account store: credentials and the public profile of every user, plus the lookups
+/// that search and friend lists need. Uniqueness of usernames and addresses is enforced by
+/// the store itself (a unique index in PostgreSQL), never by check-then-insert.
+/// </summary>
+public interface IUserDirectory
+{
+    Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds an account by username, case-insensitively.</summary>
+    Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default);
+
+    Task<UserProfile?> FindByIdAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Profiles of the given ids that exist; unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, UserProfile>> FindByIdsAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Users whose username starts with <paramref name="query"/> (case-insensitively) or whose
+    /// address equals it exactly, ordered by username, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<UserProfile>> SearchAsync(string query, int limit, CancellationToken cancellationToken = default);
+}
+
+public enum CreateAccountResult
+{
+    Created,
+    UsernameTaken,
+    AddressTaken,
+}
+
+/// <summary>A stored account. <see cref="Username"/> keeps the case it was registered with.</summary>
+public sealed record UserAccount(
+    string UserId,
+    string Username,
+    string DisplayName,
+    string? Address,
+    string PasswordHash,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What other users may see of an account.</summary>
+public sealed record UserProfile(string UserId, string Username, string DisplayName);

@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Social.Grains;
+using Social.Storage.Accounts;
+using Social.WebFront.Auth;
+
+namespace Social.WebFront.Api;
+
+public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName, string? Address);
+
+public sealed record LoginRequest(string? Username, string? Password);
+
+public sealed record AuthResponse(string UserId, string Username, string AccessToken, DateTimeOffset ExpiresAt);
+
+public static partial class AuthApi
+{
+    public const string RegistrationPolicy = "registrations";
+    private const int MaxDisplayNameLength = 64;
+    private const int MaxPasswordLength = 256;
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
+        group.MapPost("/register", Register).RequireRateLimiting(RegistrationPolicy);
+        group.MapPost("/login", Login);
+        return routes;
+    }
+
+    public static async Task<Results<Created<AuthResponse>, ProblemHttpResult>> Register(
+        RegisterRequest request, IUserDirectory directory, IPasswordHasher<UserAccount> hasher, TokenIssuer tokens, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var username = request.Username!;
+        var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? username : request.DisplayName.Trim();
+        var address = string.IsNullOrWhiteSpace(request.Address) ? null : request.Address.Trim();
+        var account = new UserAccount(NewUserId(), username, displayName, address, "", time.GetUtcNow());
+        account = account with { PasswordHash = hasher.HashPassword(account, request.Password!) };
+
+        switch (await directory.TryCreateAsync(account, cancellationToken))
+        {
+            case CreateAccountResult.UsernameTaken:
+                return Problems.Of(409, "username_taken", "That username is taken.");
+            case CreateAccountResult.AddressTaken:
+                return Problems.Of(409, "address_taken", "That address belongs to another user.");
+        }
+
+        var token = tokens.Issue(account.UserId, account.Username);
+        return TypedResults.Created("/api/users/me", new AuthResponse(account.UserId, account.Username, token.AccessToken, token.ExpiresAt));
+    }
+
+    public static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Login(
+        LoginRequest request, IUserDirectory directory, IPasswordHasher<UserAccount> hasher, TokenIssuer tokens, IGrainFactory grains, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password)
+            || request.Username.Length > 32 || request.Password.Length > MaxPasswordLength)
+        {
+            return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
+        }
+
+        var throttle = grains.GetLoginThrottle(request.Username);
+        if (await throttle.GetLockout() is { } lockout)
+        {
+            return Problems.RateLimited(response, lockout);
+        }
+
+        var account = await directory.FindByUsernameAsync(request.Username, cancellationToken);
+        if (account is null || hasher.VerifyHashedPassword(account, account.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+        {
+            await throttle.RecordFailure();
+            return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
+        }
+
+        await throttle.RecordSuccess();
+        var token = tokens.Issue(account.UserId, account.Username);
+        return TypedResults.Ok(new AuthResponse(account.UserId, account.Username, token.AccessToken, token.ExpiresAt));
+    }
+
+    private static Dictionary<string, string[]> Validate(RegisterRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Username is null || !UsernamePattern().IsMatch(request.Username))
+        {
+            errors["username"] = ["3 to 32 characters: letters a-z, digits, '_' and '.'."];
+        }
+
+        if (request.Password is null || request.Password.Length < 8 || request.Password.Length > MaxPasswordLength)
+        {
+            errors["password"] = [$"8 to {MaxPasswordLength} characters."];
+        }
+
+        if (request.DisplayName is { } displayName && (displayName.Trim().Length > MaxDisplayNameLength || displayName.Any(char.IsControl)))
+        {
+            errors["displayName"] = [$"At most {MaxDisplayNameLength} characters without control characters."];
+        }
+
+        if (request.Address is { } address && !string.IsNullOrWhiteSpace(address) && !Inputs.IsValidId(address.Trim()))
+        {
+            errors["address"] = [$"At most {Inputs.MaxIdLength} characters without control characters."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Time-ordered, so ids sort roughly by registration.</summary>
+    private static string NewUserId() => Guid.CreateVersion7().ToString("N");
+
+    [GeneratedRegex("^[A-Za-z0-9_.]{3,32}$")]
+    private static partial Regex UsernamePattern();
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Social.Grains.Friends;
+
+namespace Social.WebFront.Api;
+
+/// <summary>
+/// The one place that turns a refused rule into the contract's problem+json: the HTTP status and
+/// the <c>code</c> member clients branch on.
+/// </summary>
+public static class Problems
+{
+    public static ProblemHttpResult Of(int status, string code, string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: status,
+            title: TitleFor(code),
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(
+            detail: "One or more inputs are not valid.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: TitleFor("validation_failed"),
+            extensions: new Dictionary<string, object?> { ["code"] = "validation_failed", ["errors"] = errors });
+
+    public static ProblemHttpResult UserNotFound() => Of(StatusCodes.Status404NotFound, "user_not_found", "No such user.");
+
+    /// <summary>A 429 with <c>Retry-After</c> in whole seconds, rounded up.</summary>
+    public static ProblemHttpResult RateLimited(HttpResponse response, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Of(StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests; retry in {seconds} s.");
+    }
+
+    public static ProblemHttpResult FromFriendError(FriendshipResult result, HttpResponse response) => result.Error switch
+    {
+        FriendError.CannotFriendSelf => Of(400, "cannot_friend_self", "You cannot befriend yourself."),
+        FriendError.Blocked => Of(403, "blocked", "One of you has blocked the other."),
+        FriendError.RequestAlreadySent => Of(409, "request_already_sent", "A friend request is already pending."),
+        FriendError.AlreadyFriends => Of(409, "already_friends", "You are already friends."),
+        FriendError.FriendLimitReached => Of(409, "friend_limit_reached", "The friend limit has been reached."),
+        FriendError.NoPendingRequest => Of(404, "no_pending_request", "There is no pending request."),
+        FriendError.NotFriends => Of(404, "not_friends", "You are not friends."),
+        FriendError.NotBlocked => Of(404, "not_blocked", "You have not blocked this user."),
+        FriendError.RateLimited => RateLimited(response, result.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result.Error, "Not an error."),
+    };
+
+    /// <summary>The code for a response that has no code of its own (framework 4xx/5xx).</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        400 => "validation_failed",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "rate_limited",
+        503 => "unavailable",
+        _ when status >= 500 => "internal_error",
+        _ => "error",
+    };
+
+    private static string TitleFor(string code) => code.Replace('_', ' ') switch
+    {
+        var words => char.ToUpperInvariant(words[0]) + words[1..],
+    };
+}

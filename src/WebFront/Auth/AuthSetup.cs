@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Social.WebFront.Auth;
+
+public static class AuthSetup
+{
+    private const string SelectorScheme = "Bearer";
+    private const string SocialScheme = "Social";
+    private const string ExternalScheme = "External";
+
+    /// <summary>
+    /// JWT bearer authentication: our own tokens, and an outside issuer's when configured. A
+    /// selector scheme reads the (unvalidated) issuer and hands the token to the scheme that
+    /// owns that issuer, so each issuer's key only ever validates that issuer's tokens.
+    /// </summary>
+    public static WebApplicationBuilder AddSocialAuth(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        var key = SigningKeys.Resolve(options);
+        builder.Services.AddSingleton(key);
+        builder.Services.AddSingleton<TokenIssuer>();
+
+        var authentication = builder.Services
+            .AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "Social or external bearer token", policy =>
+                policy.ForwardDefaultSelector = context => SelectScheme(context, options.External))
+            .AddJwtBearer(SocialScheme, bearer =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    IssuerSigningKey = key,
+                    NameClaimType = JwtRegisteredClaimNames.UniqueName,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                bearer.Events = QueryStringTokenForHubs();
+            });
+
+        if (options.External.IsConfigured)
+        {
+            authentication.AddJwtBearer(ExternalScheme, bearer =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.Authority = options.External.Authority;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.External.Issuer,
+                    ValidAudience = options.External.Audience,
+                    ValidateAudience = !string.IsNullOrWhiteSpace(options.External.Audience),
+                    IssuerSigningKey = string.IsNullOrWhiteSpace(options.External.SigningKey) ? null : SigningKeys.FromBase64(options.External.SigningKey),
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                bearer.Events = QueryStringTokenForHubs();
+            });
+        }
+
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    private static string SelectScheme(HttpContext context, ExternalIssuerOptions external)
+    {
+        if (!external.IsConfigured)
+        {
+            return SocialScheme;
+        }
+
+        var token = ReadToken(context.Request);
+        if (token is null)
+        {
+            return SocialScheme;
+        }
+
+        var handler = new JsonWebTokenHandler();
+        if (!handler.CanReadToken(token))
+        {
+            return SocialScheme;
+        }
+
+        return handler.ReadJsonWebToken(token).Issuer == external.Issuer ? ExternalScheme : SocialScheme;
+    }
+
+    private static string? ReadToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return IsHubRequest(request) ? request.Query["access_token"].ToString() : null;
+    }
+
+    /// <summary>Browsers cannot set headers on WebSocket requests, so hubs take the token from the query string.</summary>
+    private static JwtBearerEvents QueryStringTokenForHubs() => new()
+    {
+        OnMessageReceived = context =>
+        {
+            var token = context.Request.Query["access_token"].ToString();
+            if (!string.IsNullOrEmpty(token) && IsHubRequest(context.Request))
+            {
+                context.Token = token;
+            }
+
+            return Task.CompletedTask;
+        },
+    };
+
+    private static bool IsHubRequest(HttpRequest request) => request.Path.StartsWithSegments("/hubs", StringComparison.Ordinal);
+}

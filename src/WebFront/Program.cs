@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Identity;
+using Social.Grains.Hosting;
+using Social.Storage.Accounts;
+using Social.WebFront.Api;
+using Social.WebFront.Auth;
+using Social.WebFront.Health;
+using Social.WebFront.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSocialOrleans();
+builder.AddSocialAuth();
+builder.AddSocialProblems();
+builder.AddSocialRateLimiting();
+builder.AddSocialHealth();
+builder.Services.AddSocialGrainOptions(builder.Configuration);
+builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseSocialProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapSocialHealth();
+app.MapAuthApi();
+app.MapAdminApi(app.Configuration);
+app.MapUsersApi();
+app.MapFriendsApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

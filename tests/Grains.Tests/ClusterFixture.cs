@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using Social.Grains.Hosting;
+
+namespace Social.Grains.Tests;
+
+/// <summary>
+/// A two-silo test cluster with in-memory storage and small limits, so limit rules can be
+/// reached quickly: free 3 friends, PRO 5, 20 friend requests a minute.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int FreeLimit = 3;
+    public const int ProLimit = 5;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.Properties["Social:Friends:FreeFriendLimit"] = FreeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties["Social:Friends:ProFriendLimit"] = ProLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.AddSiloBuilderConfigurator<MemorySiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class MemorySiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(SocialNames.GrainStorage);
+            siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -40,7 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+public sealed class SharedClusterDefinition : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
 }

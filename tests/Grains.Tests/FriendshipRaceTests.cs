@@ -2,7 +2,7 @@ using Social.Grains.Friends;
 
 namespace Social.Grains.Tests;
 
-[Collection(ClusterCollection.Name)]
+[Collection(SharedClusterDefinition.Name)]
 public sealed class FriendshipRaceTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Grains;

@@ -3,7 +3,7 @@ using Social.Grains.Users;
 
 namespace Social.Grains.Tests;
 
-[Collection(ClusterCollection.Name)]
+[Collection(SharedClusterDefinition.Name)]
 public sealed class FriendshipTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Grains;
@@ -186,7 +186,7 @@ public sealed class FriendshipTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Accept_is_refused_when_the_requester_is_full_and_nothing_changes()
+    public async Task Accept_is_refused_when_the_acceptor_is_full_and_nothing_changes()
     {
         var (full, other) = (TestUsers.NewId("full"), TestUsers.NewId("other"));
         await Request(other, full);
@@ -195,10 +195,29 @@ public sealed class FriendshipTests(ClusterFixture fixture)
             await MakeFriends(full, TestUsers.NewId("friend"));
         }
 
-        Assert.Equal(FriendError.FriendLimitReached, (await Accept(other, full)).Error);
+        Assert.Equal(FriendError.FriendLimitReached, (await Accept(full, other)).Error);
         Assert.Equal(PeerStatus.PendingOutgoing, (await ViewOf(other, full)).Status);
         Assert.Equal(PeerStatus.PendingIncoming, (await ViewOf(full, other)).Status);
         Assert.Equal(0, (await _grains.GetUser(other).GetSummary()).FriendCount);
+    }
+
+    [Fact]
+    public async Task Accept_is_refused_when_the_requester_is_full_and_the_acceptors_slot_is_released()
+    {
+        var (requester, acceptor) = (TestUsers.NewId("requester"), TestUsers.NewId("acceptor"));
+        await Request(requester, acceptor);
+        for (var i = 0; i < ClusterFixture.FreeLimit; i++)
+        {
+            await MakeFriends(requester, TestUsers.NewId("friend"));
+        }
+
+        Assert.Equal(FriendError.FriendLimitReached, (await Accept(acceptor, requester)).Error);
+
+        Assert.Equal(PeerStatus.PendingIncoming, (await ViewOf(acceptor, requester)).Status);
+        for (var i = 0; i < ClusterFixture.FreeLimit; i++)
+        {
+            await MakeFriends(acceptor, TestUsers.NewId("friend"));
+        }
     }
 
     [Fact]

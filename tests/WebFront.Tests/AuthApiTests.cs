@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 
 namespace Social.WebFront.Tests;
 
-[Collection(ApiCollection.Name)]
-public sealed class AuthApiTests(SocialApiFactory factory)
+[Collection(SharedApiDefinition.Name)]
+public sealed class AuthApiTests(SharedApiFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 

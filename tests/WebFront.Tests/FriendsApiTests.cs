@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace Social.WebFront.Tests;
 
-[Collection(ApiCollection.Name)]
-public sealed class FriendsApiTests(SocialApiFactory factory)
+[Collection(SharedApiDefinition.Name)]
+public sealed class FriendsApiTests(SharedApiFactory factory)
 {
     private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync(string? address = null)
     {

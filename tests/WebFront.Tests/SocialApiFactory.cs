@@ -19,7 +19,7 @@ public class SocialApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public SocialApiFactory(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public SocialApiFactory(string? connectionString, IReadOnlyDictionary<string, string?>? settings)
     {
         _settings = new Dictionary<string, string?>
         {
@@ -56,8 +56,10 @@ public class SocialApiFactory : WebApplicationFactory<Program>
 }
 
 /// <summary>One in-memory server shared by the API tests (users are fresh per test).</summary>
+public sealed class SharedApiFactory() : SocialApiFactory(connectionString: null, settings: null);
+
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<SocialApiFactory>
+public sealed class SharedApiDefinition : ICollectionFixture<SharedApiFactory>
 {
     public const string Name = "api";
 }

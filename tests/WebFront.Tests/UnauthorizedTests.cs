@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Social.WebFront.Tests;
 
-[Collection(ApiCollection.Name)]
-public sealed class UnauthorizedTests(SocialApiFactory factory)
+[Collection(SharedApiDefinition.Name)]
+public sealed class UnauthorizedTests(SharedApiFactory factory)
 {
     /// <summary>Every route that demands authorization, read from the app's own endpoint table.</summary>
     private List<(string Method, string Path)> ProtectedRoutes()

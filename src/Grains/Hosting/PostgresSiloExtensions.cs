@@ -1,0 +1,49 @@
+using Orleans.Configuration;
+using Social.Storage;
+
+namespace Social.Grains.Hosting;
+
+public static class PostgresSiloExtensions
+{
+    /// <summary>The ADO.NET provider invariant Orleans uses to load Npgsql.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// Keeps cluster membership, grain state (<see cref="SocialNames.GrainStorage"/>) and stream
+    /// subscriptions (<see cref="SocialNames.PubSubStorage"/>) in PostgreSQL, through Orleans'
+    /// ADO.NET providers and the schema in <c>src/Storage/Schema</c>, which this also creates or
+    /// upgrades before the silo starts.
+    /// </summary>
+    /// <remarks>
+    /// State is stored as JSON (<see cref="JsonGrainStorageSerializer"/>). The storage provider keys a
+    /// row by state name and grain key only, and reads string keys that look like hexadecimal
+    /// numbers or GUIDs as numbers; give every grain class its own state name and prefix keys
+    /// (for example <c>"u/" + userId</c>). See <c>003_orleans_persistence.sql</c>.
+    /// </remarks>
+    public static ISiloBuilder UseSocialPostgres(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        builder.Services.AddSocialSchemaMigration(connectionString);
+
+        builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+
+        var serializer = new JsonGrainStorageSerializer();
+        foreach (var name in new[] { SocialNames.GrainStorage, SocialNames.PubSubStorage })
+        {
+            builder.AddAdoNetGrainStorage(name, (AdoNetGrainStorageOptions options) =>
+            {
+                options.Invariant = NpgsqlInvariant;
+                options.ConnectionString = connectionString;
+                options.GrainStorageSerializer = serializer;
+            });
+        }
+
+        return builder;
+    }
+}

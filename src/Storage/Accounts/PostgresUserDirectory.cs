@@ -1,0 +1,171 @@
+using System.Text;
+using Npgsql;
+
+namespace Social.Storage.Accounts;
+
+/// <summary>The account store on the <c>users</c> table (schema script <c>004_users.sql</c>).</summary>
+public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDirectory
+{
+    // Constraint names from 004_users.sql.
+    private const string UsernameConstraint = "users_username_lower_key";
+    private const string AddressConstraint = "users_address_key";
+
+    private const string ProfileColumns = "user_id, username, display_name";
+
+    // Each branch is an index range scan bounded by the limit (the prefix branch on the
+    // C-collated unique index of username_lower, the address branch on its unique index), so
+    // the cost does not grow with the number of users. @pattern is a bound parameter; PostgreSQL
+    // plans unprepared statements with the actual value, which it needs to turn LIKE 'abc%' into
+    // an index range.
+    internal const string SearchSql = $"""
+        SELECT {ProfileColumns}
+          FROM (
+                (SELECT {ProfileColumns}, username_lower
+                   FROM users
+                  WHERE username_lower LIKE @pattern ESCAPE '\'
+                  ORDER BY username_lower
+                  LIMIT @limit)
+                UNION
+                (SELECT {ProfileColumns}, username_lower
+                   FROM users
+                  WHERE address = @address)
+               ) AS matches
+         ORDER BY username_lower
+         LIMIT @limit
+        """;
+
+    public async Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO users (user_id, username, username_lower, display_name, address, password_hash, created_at)
+            VALUES (@user_id, @username, @username_lower, @display_name, @address, @password_hash, @created_at)
+            """);
+        command.Parameters.AddWithValue("user_id", account.UserId);
+        command.Parameters.AddWithValue("username", account.Username);
+        command.Parameters.AddWithValue("username_lower", UserNames.Normalize(account.Username));
+        command.Parameters.AddWithValue("display_name", account.DisplayName);
+        command.Parameters.AddWithValue("address", (object?)account.Address ?? DBNull.Value);
+        command.Parameters.AddWithValue("password_hash", account.PasswordHash);
+        command.Parameters.AddWithValue("created_at", account.CreatedAt.ToUniversalTime());
+
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return CreateAccountResult.Created;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == UsernameConstraint)
+        {
+            return CreateAccountResult.UsernameTaken;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == AddressConstraint)
+        {
+            return CreateAccountResult.AddressTaken;
+        }
+    }
+
+    public async Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT user_id, username, display_name, address, password_hash, created_at
+              FROM users
+             WHERE username_lower = @username_lower
+            """);
+        command.Parameters.AddWithValue("username_lower", UserNames.Normalize(username));
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new UserAccount(
+            UserId: reader.GetString(0),
+            Username: reader.GetString(1),
+            DisplayName: reader.GetString(2),
+            Address: await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetString(3),
+            PasswordHash: reader.GetString(4),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    public async Task<UserProfile?> FindByIdAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+
+        await using var command = dataSource.CreateCommand($"SELECT {ProfileColumns} FROM users WHERE user_id = @user_id");
+        command.Parameters.AddWithValue("user_id", userId);
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadProfile(reader) : null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, UserProfile>> FindByIdsAsync(
+        IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+
+        var profiles = new Dictionary<string, UserProfile>(StringComparer.Ordinal);
+        if (userIds.Count == 0)
+        {
+            return profiles;
+        }
+
+        await using var command = dataSource.CreateCommand($"SELECT {ProfileColumns} FROM users WHERE user_id = ANY(@user_ids)");
+        command.Parameters.AddWithValue("user_ids", userIds.Distinct(StringComparer.Ordinal).ToArray());
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var profile = ReadProfile(reader);
+            profiles[profile.UserId] = profile;
+        }
+
+        return profiles;
+    }
+
+    public async Task<IReadOnlyList<UserProfile>> SearchAsync(string query, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(SearchSql);
+        command.Parameters.AddWithValue("pattern", EscapeLikePattern(UserNames.Normalize(query)) + "%");
+        command.Parameters.AddWithValue("address", query);
+        command.Parameters.AddWithValue("limit", limit);
+
+        var results = new List<UserProfile>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(ReadProfile(reader));
+        }
+
+        return results;
+    }
+
+    /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> match themselves in a LIKE pattern with <c>ESCAPE '\'</c>.</summary>
+    internal static string EscapeLikePattern(string value)
+    {
+        var escaped = new StringBuilder(value.Length + 4);
+        foreach (var c in value)
+        {
+            if (c is '%' or '_' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static UserProfile ReadProfile(NpgsqlDataReader reader) =>
+        new(UserId: reader.GetString(0), Username: reader.GetString(1), DisplayName: reader.GetString(2));
+}

@@ -1,0 +1,190 @@
+using Social.Storage.Accounts;
+
+namespace Social.Storage.Tests.Accounts;
+
+/// <summary>
+/// The rules every <see cref="IUserDirectory"/> keeps. Each implementation runs all of them
+/// through a subclass; each test gets a fresh, empty directory.
+/// </summary>
+public abstract class UserDirectoryContract : IAsyncLifetime
+{
+    protected IUserDirectory Directory { get; private set; } = null!;
+
+    protected abstract Task<IUserDirectory> CreateDirectoryAsync();
+
+    public async Task InitializeAsync() => Directory = await CreateDirectoryAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Concurrent_registrations_of_one_username_create_exactly_one_account()
+    {
+        string[] spellings = ["Alice", "alice", "ALICE", "aLiCe"];
+        var accounts = Enumerable.Range(0, 50).Select(i => Account(spellings[i % spellings.Length])).ToList();
+
+        var results = await Task.WhenAll(accounts.Select(a => Task.Run(() => Directory.TryCreateAsync(a))));
+
+        Assert.Equal(1, results.Count(r => r == CreateAccountResult.Created));
+        Assert.Equal(49, results.Count(r => r == CreateAccountResult.UsernameTaken));
+        var winner = accounts[Array.IndexOf(results, CreateAccountResult.Created)];
+        Assert.Equal(winner.UserId, (await Directory.FindByUsernameAsync("alice"))?.UserId);
+    }
+
+    [Fact]
+    public async Task Usernames_that_differ_only_in_case_are_the_same_username()
+    {
+        Assert.Equal(CreateAccountResult.Created, await Directory.TryCreateAsync(Account("Bob.Smith")));
+
+        Assert.Equal(CreateAccountResult.UsernameTaken, await Directory.TryCreateAsync(Account("bob.smith")));
+        Assert.Equal(CreateAccountResult.UsernameTaken, await Directory.TryCreateAsync(Account("BOB.SMITH")));
+    }
+
+    [Fact]
+    public async Task Concurrent_registrations_with_one_address_create_exactly_one_account()
+    {
+        var accounts = Enumerable.Range(0, 50).Select(i => Account($"holder{i}", address: "0xFEEDBEEF")).ToList();
+
+        var results = await Task.WhenAll(accounts.Select(a => Task.Run(() => Directory.TryCreateAsync(a))));
+
+        Assert.Equal(1, results.Count(r => r == CreateAccountResult.Created));
+        Assert.Equal(49, results.Count(r => r == CreateAccountResult.AddressTaken));
+    }
+
+    [Fact]
+    public async Task Accounts_without_an_address_never_clash_on_address()
+    {
+        Assert.Equal(CreateAccountResult.Created, await Directory.TryCreateAsync(Account("first")));
+        Assert.Equal(CreateAccountResult.Created, await Directory.TryCreateAsync(Account("second")));
+    }
+
+    [Fact]
+    public async Task Addresses_are_compared_exactly()
+    {
+        Assert.Equal(CreateAccountResult.Created, await Directory.TryCreateAsync(Account("upper", address: "0xABC")));
+
+        Assert.Equal(CreateAccountResult.AddressTaken, await Directory.TryCreateAsync(Account("again", address: "0xABC")));
+        Assert.Equal(CreateAccountResult.Created, await Directory.TryCreateAsync(Account("lower", address: "0xabc")));
+    }
+
+    [Fact]
+    public async Task A_registration_clashing_on_both_username_and_address_reports_the_username()
+    {
+        await Directory.TryCreateAsync(Account("carol", address: "carol-wallet"));
+
+        Assert.Equal(CreateAccountResult.UsernameTaken, await Directory.TryCreateAsync(Account("Carol", address: "carol-wallet")));
+    }
+
+    [Fact]
+    public async Task A_found_account_keeps_the_case_it_was_registered_with_and_every_field()
+    {
+        var account = Account("Dave.Case", address: "dave-wallet");
+        await Directory.TryCreateAsync(account);
+
+        var found = await Directory.FindByUsernameAsync("DAVE.case");
+
+        Assert.NotNull(found);
+        Assert.Equal(account with { CreatedAt = found.CreatedAt }, found);
+        Assert.Equal(account.CreatedAt, found.CreatedAt, TimeSpan.FromMilliseconds(1));
+        Assert.Null(await Directory.FindByUsernameAsync("dave"));
+    }
+
+    [Fact]
+    public async Task Search_matches_a_username_prefix_case_insensitively_in_username_order()
+    {
+        foreach (var name in new[] { "bobcat", "Bobby", "alice", "bob", "bo", "xbob" })
+        {
+            await Directory.TryCreateAsync(Account(name));
+        }
+
+        var found = await Directory.SearchAsync("BOB", 20);
+
+        Assert.Equal(["bob", "Bobby", "bobcat"], found.Select(p => p.Username));
+    }
+
+    [Theory]
+    [InlineData("a_", "a_b")]
+    [InlineData("a%", "a%c")]
+    [InlineData(@"a\", @"a\d")]
+    public async Task Search_treats_like_wildcards_in_the_query_literally(string query, string onlyMatch)
+    {
+        foreach (var name in new[] { "a_b", "axb", "a%c", "ayc", @"a\d", "azd" })
+        {
+            await Directory.TryCreateAsync(Account(name));
+        }
+
+        var found = await Directory.SearchAsync(query, 20);
+
+        Assert.Equal([onlyMatch], found.Select(p => p.Username));
+    }
+
+    [Fact]
+    public async Task Search_matches_an_address_exactly_not_by_prefix_or_case()
+    {
+        var holder = Account("holder", address: "0xAbCdEf");
+        await Directory.TryCreateAsync(holder);
+
+        Assert.Equal([holder.UserId], (await Directory.SearchAsync("0xAbCdEf", 20)).Select(p => p.UserId));
+        Assert.Empty(await Directory.SearchAsync("0xAbC", 20));
+        Assert.Empty(await Directory.SearchAsync("0xabcdef", 20));
+    }
+
+    [Fact]
+    public async Task Search_lists_a_user_matching_by_username_and_by_address_once_among_the_others()
+    {
+        await Directory.TryCreateAsync(Account("eve"));
+        await Directory.TryCreateAsync(Account("evelyn", address: "eve"));
+        await Directory.TryCreateAsync(Account("zed", address: "Eve"));
+
+        var found = await Directory.SearchAsync("Eve", 20);
+
+        Assert.Equal(["eve", "evelyn", "zed"], found.Select(p => p.Username));
+    }
+
+    [Fact]
+    public async Task Search_returns_at_most_limit_users_the_first_in_username_order()
+    {
+        for (var i = 29; i >= 0; i--)
+        {
+            await Directory.TryCreateAsync(Account($"fan{i:D2}"));
+        }
+
+        var found = await Directory.SearchAsync("fan", 20);
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"fan{i:D2}"), found.Select(p => p.Username));
+        Assert.Empty(await Directory.SearchAsync("fan", 0));
+    }
+
+    [Fact]
+    public async Task FindByIds_returns_the_profiles_of_existing_ids_only()
+    {
+        var grace = Account("grace");
+        var heidi = Account("heidi");
+        await Directory.TryCreateAsync(grace);
+        await Directory.TryCreateAsync(heidi);
+
+        var found = await Directory.FindByIdsAsync([grace.UserId, "no-such-user", heidi.UserId, grace.UserId]);
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(new UserProfile(grace.UserId, "grace", grace.DisplayName), found[grace.UserId]);
+        Assert.Equal(new UserProfile(heidi.UserId, "heidi", heidi.DisplayName), found[heidi.UserId]);
+        Assert.Empty(await Directory.FindByIdsAsync([]));
+    }
+
+    [Fact]
+    public async Task FindById_returns_the_profile_or_null()
+    {
+        var ivan = Account("Ivan");
+        await Directory.TryCreateAsync(ivan);
+
+        Assert.Equal(new UserProfile(ivan.UserId, "Ivan", ivan.DisplayName), await Directory.FindByIdAsync(ivan.UserId));
+        Assert.Null(await Directory.FindByIdAsync("no-such-user"));
+    }
+
+    protected static UserAccount Account(string username, string? address = null) => new(
+        UserId: $"user-{Guid.NewGuid():N}",
+        Username: username,
+        DisplayName: $"{username} (display)",
+        Address: address,
+        PasswordHash: "AQAAAAIAAYagAAAAEHash",
+        CreatedAt: DateTimeOffset.UtcNow);
+}

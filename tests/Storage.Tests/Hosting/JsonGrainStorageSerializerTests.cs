@@ -1,0 +1,79 @@
+using System.Text;
+using Social.Grains.Hosting;
+
+namespace Social.Storage.Tests.Hosting;
+
+public sealed class JsonGrainStorageSerializerTests
+{
+    private readonly JsonGrainStorageSerializer _serializer = new();
+
+    [Fact]
+    public void A_row_written_by_a_state_class_is_read_by_its_renamed_successor()
+    {
+        var before = new ProfileStateV1
+        {
+            DisplayName = "Ada",
+            Plan = Plan.Pro,
+            Friends = ["u1", "u2"],
+            SinceByUser = new() { ["User-1"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero) },
+        };
+
+        var after = _serializer.Deserialize<Renamed.ProfileState>(_serializer.Serialize(before));
+
+        Assert.Equal("Ada", after.DisplayName);
+        Assert.Equal(Plan.Pro, after.Plan);
+        Assert.Equal(["u1", "u2"], after.Friends);
+        Assert.Equal(before.SinceByUser, after.SinceByUser);
+    }
+
+    [Fact]
+    public void Rows_are_camel_case_with_enum_names_and_dictionary_keys_as_written_and_no_type_names()
+    {
+        var json = Encoding.UTF8.GetString(_serializer.Serialize(new ProfileStateV1 { DisplayName = "Ada", Plan = Plan.Pro, SinceByUser = new() { ["User-1"] = default } }).ToArray());
+
+        Assert.Equal("""{"displayName":"Ada","plan":"pro","friends":[],"sinceByUser":{"User-1":"0001-01-01T00:00:00+00:00"}}""", json);
+    }
+
+    [Fact]
+    public void Members_a_row_lacks_keep_their_initial_values_and_members_the_class_lacks_are_ignored()
+    {
+        var row = new BinaryData("""{"displayName":"Ada","removedLongAgo":42}"""u8.ToArray());
+
+        var state = _serializer.Deserialize<Renamed.ProfileState>(row);
+
+        Assert.Equal("Ada", state.DisplayName);
+        Assert.Equal(Plan.Free, state.Plan);
+        Assert.Empty(state.Friends);
+    }
+
+    public enum Plan
+    {
+        Free,
+        Pro,
+    }
+
+    public sealed class ProfileStateV1
+    {
+        public string DisplayName { get; set; } = "";
+
+        public Plan Plan { get; set; }
+
+        public List<string> Friends { get; set; } = [];
+
+        public Dictionary<string, DateTimeOffset> SinceByUser { get; set; } = [];
+    }
+
+    public static class Renamed
+    {
+        public sealed class ProfileState
+        {
+            public string DisplayName { get; set; } = "";
+
+            public Plan Plan { get; set; }
+
+            public List<string> Friends { get; set; } = [];
+
+            public Dictionary<string, DateTimeOffset> SinceByUser { get; set; } = [];
+        }
+    }
+}

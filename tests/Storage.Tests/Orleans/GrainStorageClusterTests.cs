@@ -1,0 +1,213 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Social.Grains.Hosting;
+using Social.Testing;
+
+namespace Social.Storage.Tests.Orleans;
+
+/// <summary>
+/// Two-silo clusters whose membership, grain state and stream subscriptions live in PostgreSQL
+/// through <see cref="PostgresSiloExtensions.UseSocialPostgres"/>; state written by one cluster is
+/// read by a new one after the first is stopped.
+/// </summary>
+public sealed class GrainStorageClusterTests
+{
+    private const string ConnectionStringKey = "SocialTest:ConnectionString";
+
+    [Fact]
+    public async Task Prefixed_string_keys_keep_separate_state_across_a_cluster_restart()
+    {
+        var run = await ClusterRun.CreateAsync("prefixed_keys");
+        string[] keys = ["u/a", "u/0a", "u/10", "u/A", "u/3f2504e04f8941d39a0c0305e82c3301"];
+
+        await run.WithClusterAsync(async grains =>
+        {
+            foreach (var key in keys)
+            {
+                Assert.Null(await grains.GetGrain<IStateProbeGrain>(key).Swap($"value of {key}"));
+            }
+        });
+
+        await run.WithClusterAsync(async grains =>
+        {
+            foreach (var key in keys)
+            {
+                var state = await grains.GetGrain<IStateProbeGrain>(key).Read();
+                Assert.Equal($"value of {key}", state.Value);
+                Assert.Equal([$"value of {key}"], state.History);
+                Assert.Equal(new Dictionary<string, int> { [$"value of {key}"] = 1 }, state.WritesByValue);
+            }
+        });
+
+        Assert.Equal(keys.Length, await run.CountRowsAsync("probe"));
+    }
+
+    [Fact]
+    public async Task Raw_keys_that_read_as_the_same_hex_number_share_one_row()
+    {
+        // Documented behaviour of Orleans' ADO.NET storage (10.4.x), not something we chose: a
+        // string key that parses as a hexadecimal long ("a", "0a", "A" are all 0xA; "10" is
+        // 0x10) is stored as that number, so grains with such keys read and overwrite each
+        // other's state. This is why our grains prefix their keys ("u/" + user id).
+        var run = await ClusterRun.CreateAsync("raw_keys");
+
+        await run.WithClusterAsync(async grains =>
+        {
+            Assert.Null(await grains.GetGrain<IStateProbeGrain>("a").Swap("written as a"));
+            Assert.Equal("written as a", await grains.GetGrain<IStateProbeGrain>("0a").Swap("written as 0a"));
+            Assert.Equal("written as 0a", await grains.GetGrain<IStateProbeGrain>("A").Swap("written as A"));
+            Assert.Null(await grains.GetGrain<IStateProbeGrain>("10").Swap("written as 10"));
+        });
+
+        await run.WithClusterAsync(async grains =>
+        {
+            string[] sameNumber = ["a", "0a", "A"];
+            foreach (var key in sameNumber)
+            {
+                var state = await grains.GetGrain<IStateProbeGrain>(key).Read();
+                Assert.Equal("written as A", state.Value);
+                Assert.Equal(["written as a", "written as 0a", "written as A"], state.History);
+            }
+
+            Assert.Equal("written as 10", (await grains.GetGrain<IStateProbeGrain>("10").Read()).Value);
+        });
+
+        Assert.Equal(2, await run.CountRowsAsync("probe"));
+    }
+
+    [Fact]
+    public async Task Grain_classes_sharing_a_state_name_and_key_share_one_row()
+    {
+        // Also documented behaviour: the row is keyed by state name and grain key, not by grain
+        // class. Every grain class needs its own state name.
+        var run = await ClusterRun.CreateAsync("shared_state_name");
+
+        await run.WithClusterAsync(async grains =>
+        {
+            Assert.Null(await grains.GetGrain<IStateProbeGrain>("u/same").Swap("from StateProbeGrain"));
+            Assert.Equal("from StateProbeGrain", await grains.GetGrain<IOtherProbeGrain>("u/same").Swap("from OtherProbeGrain"));
+        });
+
+        Assert.Equal(1, await run.CountRowsAsync("probe"));
+    }
+
+    [Fact]
+    public async Task State_is_stored_as_camel_case_json_without_type_names()
+    {
+        var run = await ClusterRun.CreateAsync("json_rows");
+
+        await run.WithClusterAsync(grains => grains.GetGrain<IStateProbeGrain>("u/json").Swap("Hello"));
+
+        await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT convert_from(PayloadBinary, 'UTF8') FROM OrleansStorage WHERE GrainIdExtensionString = 'u/json'");
+        var json = (string?)await command.ExecuteScalarAsync();
+        Assert.Equal("""{"value":"Hello","history":["Hello"],"writesByValue":{"Hello":1}}""", json);
+    }
+
+    [Fact]
+    public async Task Stream_subscriptions_in_PubSubStore_survive_a_cluster_restart()
+    {
+        var run = await ClusterRun.CreateAsync("pubsub");
+
+        await run.WithClusterAsync(async grains =>
+        {
+            var consumer = grains.GetGrain<IStreamProbeGrain>("u/listener");
+            await consumer.Subscribe();
+            await grains.GetGrain<IStreamProbeGrain>("u/talker").Publish("u/listener", "before restart");
+            await WaitForAsync(consumer, ["before restart"]);
+        });
+
+        await run.WithClusterAsync(async grains =>
+        {
+            // The new cluster knows the subscriber only from the PubSubStore rows.
+            await grains.GetGrain<IStreamProbeGrain>("u/talker").Publish("u/listener", "after restart");
+            await WaitForAsync(grains.GetGrain<IStreamProbeGrain>("u/listener"), ["before restart", "after restart"]);
+        });
+
+        // Orleans' pub-sub grain state went through our JSON serializer too (and was read back,
+        // since the second cluster delivered the event).
+        await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT convert_from(PayloadBinary, 'UTF8') FROM OrleansStorage WHERE GrainTypeString = 'PubSubRendezvousGrain'");
+        var json = (string?)await command.ExecuteScalarAsync();
+        Assert.Contains("\"consumer\":\"streamprobe/u/listener\"", json, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForAsync(IStreamProbeGrain consumer, List<string> expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<string> received;
+        while (!(received = await consumer.Received()).SequenceEqual(expected) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(expected, received);
+    }
+
+    /// <summary>One database and one cluster identity, for clusters started one after another.</summary>
+    private sealed class ClusterRun
+    {
+        private readonly string _serviceId = $"service-{Guid.NewGuid():N}";
+        private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
+
+        private ClusterRun(string connectionString) => ConnectionString = connectionString;
+
+        public string ConnectionString { get; }
+
+        public static async Task<ClusterRun> CreateAsync(string name) =>
+            new(await (await PostgresServer.GetAsync()).CreateDatabaseAsync(name));
+
+        public async Task WithClusterAsync(Func<IGrainFactory, Task> action)
+        {
+            var builder = new TestClusterBuilder(initialSilosCount: 2);
+            builder.Options.ServiceId = _serviceId;
+            builder.Options.ClusterId = _clusterId;
+            builder.Options.UseTestClusterMembership = false;   // membership comes from PostgreSQL
+            builder.Options.ConfigureFileLogging = false;
+            builder.Properties[ConnectionStringKey] = ConnectionString;
+            builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+            builder.AddClientBuilderConfigurator<ClientConfigurator>();
+
+            var cluster = builder.Build();
+            try
+            {
+                await cluster.DeployAsync();
+                await action(cluster.GrainFactory);
+            }
+            finally
+            {
+                await cluster.StopAllSilosAsync();
+                await cluster.DisposeAsync();
+            }
+        }
+
+        public async Task<long> CountRowsAsync(string stateName)
+        {
+            await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM OrleansStorage WHERE GrainTypeString = @state");
+            command.Parameters.AddWithValue("state", stateName);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            .UseSocialPostgres(siloBuilder.Configuration[ConnectionStringKey]!)
+            .AddMemoryStreams(StreamProbeGrain.Provider);
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(options =>
+            {
+                options.Invariant = PostgresSiloExtensions.NpgsqlInvariant;
+                options.ConnectionString = configuration[ConnectionStringKey];
+            });
+    }
+}

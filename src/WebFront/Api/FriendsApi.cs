@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Grains;
 using Social.Grains.Friends;
@@ -13,7 +14,13 @@ public sealed record BatchAcceptFailure(string UserId, string Code);
 
 public sealed record BatchAcceptResponse(IReadOnlyList<string> Accepted, IReadOnlyList<BatchAcceptFailure> Failed);
 
-public sealed record FriendListItem(string UserId, string Username, string DisplayName, string Status, string? Direction, DateTimeOffset Since);
+public sealed record FriendListItem(
+    string UserId,
+    string Username,
+    string DisplayName,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Direction,
+    DateTimeOffset Since);
 
 public sealed record FriendListResponse(IReadOnlyList<FriendListItem> Items, string? NextCursor);
 

@@ -1,5 +1,6 @@
 using Social.Grains.Accounts;
 using Social.Grains.Friends;
+using Social.Grains.Messages;
 using Social.Grains.Users;
 
 namespace Social.Grains;
@@ -9,6 +10,12 @@ public static class GrainFactoryExtensions
 {
     public static IUserGrain GetUser(this IGrainFactory factory, string userId) =>
         factory.GetGrain<IUserGrain>(GrainKeys.User(userId));
+
+    public static IConversationGrain GetConversation(this IGrainFactory factory, string conversationId) =>
+        factory.GetGrain<IConversationGrain>(GrainKeys.Conversation(conversationId));
+
+    public static IConversationGrain GetDirectConversation(this IGrainFactory factory, string userId, string otherUserId) =>
+        factory.GetConversation(ConversationIds.Direct(userId, otherUserId));
 
     public static ILoginThrottleGrain GetLoginThrottle(this IGrainFactory factory, string username) =>
         factory.GetGrain<ILoginThrottleGrain>(GrainKeys.LoginThrottle(username));

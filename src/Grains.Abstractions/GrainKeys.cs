@@ -14,8 +14,16 @@ public static class GrainKeys
     private const string UserPrefix = "u/";
     private const string FriendshipPrefix = "f/";
     private const string LoginThrottlePrefix = "l/";
+    private const string ConversationPrefix = "c/";
 
     public static string User(string userId) => UserPrefix + userId;
+
+    public static string Conversation(string conversationId) => ConversationPrefix + conversationId;
+
+    public static string ConversationIdFromKey(string grainKey) =>
+        grainKey.StartsWith(ConversationPrefix, StringComparison.Ordinal)
+            ? grainKey[ConversationPrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not a conversation grain key.", nameof(grainKey));
 
     /// <summary>Login throttles are per username, case-insensitively.</summary>
     public static string LoginThrottle(string username) => LoginThrottlePrefix + username.ToUpperInvariant();

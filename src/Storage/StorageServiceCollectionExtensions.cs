@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Social.Storage.Accounts;
+using Social.Storage.Messages;
 using Social.Storage.Schema;
 
 namespace Social.Storage;
@@ -11,13 +12,14 @@ namespace Social.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the account store: PostgreSQL (with the schema created or upgraded on start)
-    /// when <paramref name="connectionString"/> is given, else an in-memory store.
+    /// Registers the account and message stores: PostgreSQL (with the schema created or upgraded
+    /// on start) when <paramref name="connectionString"/> is given, else in-memory stores.
     /// </summary>
     public static IServiceCollection AddSocialStorage(this IServiceCollection services, string? connectionString)
     {
         ArgumentNullException.ThrowIfNull(services);
 
+        services.AddSocialMessageStore(connectionString);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();

@@ -30,6 +30,7 @@ app.MapAuthApi();
 app.MapAdminApi(app.Configuration);
 app.MapUsersApi();
 app.MapFriendsApi();
+app.MapMessagesApi();
 
 app.Run();
 

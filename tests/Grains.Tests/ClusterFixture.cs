@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Social.Storage.Messages;
 using Orleans.TestingHost;
 using Social.Grains.Hosting;
 
@@ -6,7 +8,8 @@ namespace Social.Grains.Tests;
 
 /// <summary>
 /// A two-silo test cluster with in-memory storage and small limits, so limit rules can be
-/// reached quickly: free 3 friends, PRO 5, 20 friend requests a minute.
+/// reached quickly: free 3 friends, PRO 5, 20 friend requests a minute. Message rate limits
+/// are lifted here (they are tested through the API).
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -22,6 +25,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(initialSilosCount: 2);
         builder.Properties["Social:Friends:FreeFriendLimit"] = FreeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Properties["Social:Friends:ProFriendLimit"] = ProLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties["Social:RateLimits:MessagesPerSecond"] = "100000";
+        builder.Properties["Social:RateLimits:MessageBurst"] = "100000";
         builder.AddSiloBuilderConfigurator<MemorySiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -29,11 +34,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
+    private static readonly InMemoryMessageStore SharedMessages = new();
+
     private sealed class MemorySiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(SocialNames.GrainStorage);
+
+            // One store for both silos, as one database would be.
+            siloBuilder.Services.AddSingleton<IMessageStore>(SharedMessages);
             siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);
         }
     }

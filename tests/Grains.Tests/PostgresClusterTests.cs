@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Social.Grains.Friends;
 using Social.Grains.Hosting;
+using Social.Grains.Messages;
 using Social.Grains.Users;
+using Social.Storage;
+using Social.Storage.Messages;
 using Social.Testing;
 
 namespace Social.Grains.Tests;
@@ -16,8 +19,15 @@ public sealed class PostgresClusterTests
 
         // Orleans keys stored grain state by service id: a restarted cluster must keep its id.
         builder.Options.ServiceId = SocialNames.ServiceId;
+        builder.Options.ClusterId = $"test-{Guid.NewGuid():N}";
+
+        // Membership from the PostgreSQL table, as in production.
+        builder.Options.UseTestClusterMembership = false;
         builder.Properties["ConnectionStrings:Social"] = connectionString;
+        builder.Properties["Social:RateLimits:MessagesPerSecond"] = "100000";
+        builder.Properties["Social:RateLimits:MessageBurst"] = "100000";
         builder.AddSiloBuilderConfigurator<PostgresSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<PostgresClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
@@ -97,11 +107,82 @@ public sealed class PostgresClusterTests
         }
     }
 
+    [Fact]
+    public async Task Acknowledged_messages_survive_a_restart_of_the_whole_cluster_in_order()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("cluster_messages");
+        var (a, b) = (TestUsers.NewId("a"), TestUsers.NewId("b"));
+        string conversationId;
+
+        var cluster = await StartClusterAsync(connectionString);
+        try
+        {
+            var grains = cluster.GrainFactory;
+            await grains.GetFriendship(a, b).Request(a);
+            await grains.GetFriendship(a, b).Accept(b);
+
+            // 50 concurrent senders through the group commit, with a duplicate client id mixed in.
+            var sends = Enumerable.Range(0, 50).Select(i => grains.GetDirectConversation(a, b).Send(
+                new SendMessageCommand(i % 2 == 0 ? a : b, i % 2 == 0 ? b : a, $"m{i}", i < 4 ? "dup" : null)));
+            var results = await Task.WhenAll(sends);
+            Assert.All(results, result => Assert.Equal(MessageError.None, result.Error));
+            Assert.Equal(48, results.Select(r => r.Message!.Seq).Distinct().Count()); // one "dup" per sender
+            conversationId = results[0].Message!.ConversationId;
+            await grains.GetConversation(conversationId).MarkRead(b, 10);
+            var hidden = results.First(r => r.Message!.SenderId == a).Message!;
+            Assert.Equal(MessageError.None, await grains.GetConversation(conversationId).Hide(a, hidden.MessageId));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+
+        var restarted = await StartClusterAsync(connectionString);
+        try
+        {
+            var grains = restarted.GrainFactory;
+            var history = await grains.GetConversation(conversationId).GetHistory(b, null, null, 100);
+            Assert.Equal(Enumerable.Range(1, 48).Select(i => (long)i), history!.Items.Select(m => m.Seq));
+            Assert.Equal(47, (await grains.GetConversation(conversationId).GetHistory(a, null, null, 100))!.Items.Count);
+
+            var unread = await grains.GetUser(b).GetUnread();
+            var page = await grains.GetUser(b).ListConversations(10, null, null);
+            var entry = Assert.Single(page.Items);
+            Assert.Equal(48, entry.LastSeq);
+            Assert.Equal(entry.UnreadCount, unread.TotalUnread);
+            Assert.InRange(unread.TotalUnread, 1, 38);
+
+            var retry = await grains.GetConversation(conversationId).Send(new SendMessageCommand(a, b, "m0", "dup"));
+            Assert.True(retry.Duplicate);
+            var next = await grains.GetConversation(conversationId).Send(new SendMessageCommand(b, a, "after restart", null));
+            Assert.Equal(49, next.Message!.Seq);
+        }
+        finally
+        {
+            await restarted.StopAllSilosAsync();
+            await restarted.DisposeAsync();
+        }
+    }
+
+    private sealed class PostgresClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(options =>
+            {
+                options.Invariant = PostgresSiloExtensions.NpgsqlInvariant;
+                options.ConnectionString = configuration.GetConnectionString("Social");
+            });
+    }
+
     private sealed class PostgresSiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.UseSocialPostgres(siloBuilder.Configuration.GetConnectionString("Social")!);
+            var connectionString = siloBuilder.Configuration.GetConnectionString("Social")!;
+            siloBuilder.UseSocialPostgres(connectionString);
+            siloBuilder.Services.AddSocialStorage(connectionString);
+            siloBuilder.Services.AddSocialMessageStore(connectionString);
             siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);
         }
     }

@@ -200,9 +200,9 @@ public sealed class PostgresServer
                     await RunAsync("chown", [runAs, root], runAs: null, root);
                 }
 
+                instance.StartWatchdog();
                 await instance.InitDbAsync();
                 await instance.StartServerAsync();
-                instance.StartWatchdog();
                 return instance;
             }
             catch
@@ -290,20 +290,33 @@ public sealed class PostgresServer
         }
 
         /// <summary>
-        /// A detached shell that polls this process; when it is gone (killed without running
-        /// ProcessExit handlers), stops the server and deletes the directory. It also exits once
-        /// the directory is gone, i.e. after a normal <see cref="Stop"/>.
+        /// A detached shell (own session, so killing this process's group spares it) that polls
+        /// this process; when it is gone (killed without running ProcessExit handlers), stops the
+        /// server if one runs and deletes the directory. It exits by itself once the directory is
+        /// gone, i.e. after a normal <see cref="Stop"/>. Started as soon as the directory exists,
+        /// before initdb, so a kill during initdb or start-up is cleaned up as well.
         /// </summary>
         private void StartWatchdog()
         {
+            // $1 test process id, $2 directory, $3 pg_ctl, $4 data directory, $5 OS user or "".
+            // After the test process dies: up to 30 s of stopping the server (if its pid file is
+            // there) until no process (initdb, pg_ctl, postgres) runs on the data directory ("-D dir"
+            // is in their command lines, not in this script's).
             const string Script = """
                 exec </dev/null >/dev/null 2>&1
                 while kill -0 "$1" && [ -d "$2" ]; do sleep 2; done
-                if [ -d "$2" ]; then
-                  if [ -n "$5" ]; then runuser -u "$5" -- "$3" stop -D "$4" -m immediate -w -t 10
-                  else "$3" stop -D "$4" -m immediate -w -t 10; fi
-                  rm -rf "$2"
-                fi
+                [ -d "$2" ] || exit 0
+                i=0
+                while [ $i -lt 30 ]; do
+                  if [ -f "$4/postmaster.pid" ]; then
+                    if [ -n "$5" ]; then runuser -u "$5" -- "$3" stop -D "$4" -m immediate -w -t 10
+                    else "$3" stop -D "$4" -m immediate -w -t 10; fi
+                  fi
+                  pgrep -f -- "-D $4" || break
+                  i=$((i + 1))
+                  sleep 1
+                done
+                rm -rf "$2"
                 """;
             var start = new ProcessStartInfo("setsid")
             {

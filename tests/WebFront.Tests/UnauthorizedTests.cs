@@ -15,7 +15,7 @@ public sealed class UnauthorizedTests(SharedApiFactory factory)
         return endpoints
             .Where(e => e.Metadata.GetMetadata<IAuthorizeData>() is not null && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(method => (method, "/" + e.RoutePattern.RawText!.TrimStart('/').Replace("{userId}", "someone").Replace("{targetId}", "someone"))))
+                .Select(method => (method, "/" + e.RoutePattern.RawText!.TrimStart('/').Replace("{userId}", "someone").Replace("{targetId}", "someone").Replace("{conversationId}", "dm_0"))))
             .ToList();
     }
 

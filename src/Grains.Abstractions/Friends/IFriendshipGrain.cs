@@ -32,6 +32,14 @@ public interface IFriendshipGrain : IGrainWithStringKey
     [Alias("Unblock")]
     Task<FriendshipResult> Unblock(string userId);
 
+    /// <summary>
+    /// Files the pending request that a PRO greeting implies: from <paramref name="userId"/>, unless the
+    /// pair is already pending (either way), friends, or blocked. No rate or friend limit applies;
+    /// the greeting has its own.
+    /// </summary>
+    [Alias("FileGreetingRequest")]
+    Task FileGreetingRequest(string userId);
+
     /// <summary>The pair's current state as <paramref name="userId"/> sees it (the source of truth, not a projection).</summary>
     [Alias("GetView")]
     Task<PeerView> GetView(string userId);

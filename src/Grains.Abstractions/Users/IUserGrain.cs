@@ -1,4 +1,6 @@
+using Orleans.Concurrency;
 using Social.Grains.Friends;
+using Social.Grains.Messages;
 
 namespace Social.Grains.Users;
 
@@ -29,6 +31,32 @@ public interface IUserGrain : IGrainWithStringKey
 
     [Alias("ListRelationships")]
     Task<RelationshipPage> ListRelationships(RelationshipFilter filter, int limit, string? cursor);
+
+    /// <summary>The user's conversations, newest first; only those with <paramref name="peerIds"/> when given.</summary>
+    [Alias("ListConversations")]
+    Task<ConversationPage> ListConversations(int limit, string? cursor, IReadOnlySet<string>? peerIds);
+
+    /// <summary>Every peer the user has a conversation with (to resolve a conversation search).</summary>
+    [Alias("GetConversationPeers")]
+    Task<IReadOnlyList<string>> GetConversationPeers();
+
+    [Alias("GetUnread")]
+    Task<UnreadSummary> GetUnread();
+
+    // ---- Called by IConversationGrain only ----
+
+    /// <summary>Takes one token from the user's message bucket, or says how long to wait.</summary>
+    [Alias("AdmitMessage")]
+    Task<TimeSpan?> AdmitMessage();
+
+    /// <summary>Counts one greeting against the daily limit, or says how long to wait.</summary>
+    [Alias("AdmitGreeting")]
+    Task<TimeSpan?> AdmitGreeting();
+
+    /// <summary>A conversation of this user changed; updates the in-memory index. Never stored.</summary>
+    [OneWay]
+    [Alias("OnConversationActivity")]
+    Task OnConversationActivity(ConversationActivity activity);
 
     // ---- Called by IFriendshipGrain only ----
 

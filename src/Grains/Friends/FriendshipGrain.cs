@@ -137,6 +137,16 @@ public sealed class FriendshipGrain(
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
+    public async Task FileGreetingRequest(string userId)
+    {
+        OtherThan(userId);
+        await EnsureProjected();
+        if (Pair.Status == PairStatus.None && Pair.BlockedBy.Count == 0)
+        {
+            await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+        }
+    }
+
     public Task<PeerView> GetView(string userId)
     {
         var other = OtherThan(userId);

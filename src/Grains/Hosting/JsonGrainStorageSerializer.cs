@@ -14,13 +14,15 @@ namespace Social.Grains.Hosting;
 /// grain that reads it. Renaming or moving a state class therefore leaves stored rows readable;
 /// renaming a <em>property</em> does not (use <see cref="JsonPropertyNameAttribute"/> to keep the
 /// old name). Members the class no longer has are ignored on read; members the JSON lacks keep
-/// the class's initial value. Dictionary keys are written as they are (user ids stay user ids),
+/// the class's initial value (nulls are written, so a member set to null stays null). Dictionary keys are written as they are (user ids stay user ids),
 /// and enums as camelCase names, so reordering an enum cannot change stored meaning.
 /// </para>
 /// <para>
-/// Public fields are included because Orleans' own stream pub-sub state (stored in the
-/// "PubSubStore" provider) keeps its data in fields; Orleans' ids (GrainId, StreamId, ...) carry
-/// their own System.Text.Json converters.
+/// Public fields are stored too, so a state type that uses fields does not silently lose them.
+/// </para>
+/// <para>
+/// Not for Orleans' stream pub-sub state: its producer entries have no constructor that
+/// System.Text.Json can bind, so the "PubSubStore" provider keeps Orleans' default serializer.
 /// </para>
 /// </remarks>
 public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
@@ -43,7 +45,6 @@ public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
     public static JsonSerializerOptions CreateOptions() => new(JsonSerializerDefaults.Web)
     {
         IncludeFields = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

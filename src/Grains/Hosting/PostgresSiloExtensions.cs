@@ -15,7 +15,8 @@ public static class PostgresSiloExtensions
     /// upgrades before the silo starts.
     /// </summary>
     /// <remarks>
-    /// State is stored as JSON (<see cref="JsonGrainStorageSerializer"/>). The storage provider keys a
+    /// Our grain state is stored as JSON (<see cref="JsonGrainStorageSerializer"/>); Orleans' pub-sub
+    /// state keeps Orleans' default serializer (see below). The storage provider keys a
     /// row by state name and grain key only, and reads string keys that look like hexadecimal
     /// numbers or GUIDs as numbers; give every grain class its own state name and prefix keys
     /// (for example <c>"u/" + userId</c>). See <c>003_orleans_persistence.sql</c>.
@@ -33,16 +34,21 @@ public static class PostgresSiloExtensions
             options.ConnectionString = connectionString;
         });
 
-        var serializer = new JsonGrainStorageSerializer();
-        foreach (var name in new[] { SocialNames.GrainStorage, SocialNames.PubSubStorage })
+        builder.AddAdoNetGrainStorage(SocialNames.GrainStorage, (AdoNetGrainStorageOptions options) =>
         {
-            builder.AddAdoNetGrainStorage(name, (AdoNetGrainStorageOptions options) =>
-            {
-                options.Invariant = NpgsqlInvariant;
-                options.ConnectionString = connectionString;
-                options.GrainStorageSerializer = serializer;
-            });
-        }
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+            options.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+
+        // Orleans' own stream pub-sub state keeps Orleans' default storage serializer: its
+        // producer entries have no constructor System.Text.Json can bind, so our serializer
+        // cannot read back a subscription list that has producers in it.
+        builder.AddAdoNetGrainStorage(SocialNames.PubSubStorage, (AdoNetGrainStorageOptions options) =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
 
         return builder;
     }

@@ -11,6 +11,18 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int FriendRequestsPerMinute { get; set; } = 20;
 
+    /// <summary>Messages one user may send per second, sustained.</summary>
+    [Range(1, 1_000_000)]
+    public double MessagesPerSecond { get; set; } = 10;
+
+    /// <summary>Messages one user may send in a burst.</summary>
+    [Range(1, 1_000_000)]
+    public int MessageBurst { get; set; } = 20;
+
+    /// <summary>PRO greetings one user may send per day (rolling 24 hours).</summary>
+    [Range(1, 1_000_000)]
+    public int GreetingsPerDay { get; set; } = 20;
+
     /// <summary>Registrations per minute from one client address.</summary>
     [Range(1, 1_000_000)]
     public int RegistrationsPerMinute { get; set; } = 100;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Social.Grains.Friends;
+using Social.Grains.Messages;
 using Social.Grains.RateLimiting;
+using Social.Storage.Messages;
 
 namespace Social.Grains.Users;
 
@@ -12,6 +14,7 @@ public sealed class UserGrain(
     [PersistentState("user", SocialNames.GrainStorage)] IPersistentState<UserState> state,
     IOptions<FriendOptions> friendOptions,
     IOptions<RateLimitOptions> rateLimitOptions,
+    IMessageStore messages,
     TimeProvider time) : Grain, IUserGrain
 {
     /// <summary>Long enough to outlive any pair operation, short enough that a lost hold frees itself.</summary>
@@ -25,6 +28,9 @@ public sealed class UserGrain(
     private readonly Dictionary<string, DateTimeOffset> _reservations = new(StringComparer.Ordinal);
 
     private TokenBucket? _friendRequests;
+    private TokenBucket? _messageBucket;
+    private SlidingWindowCounter? _greetings;
+    private ConversationIndex? _conversations;
 
     private Dictionary<string, PeerEntry> Peers => state.State.Peers;
 
@@ -64,6 +70,41 @@ public sealed class UserGrain(
 
     public Task<RelationshipPage> ListRelationships(RelationshipFilter filter, int limit, string? cursor) =>
         Task.FromResult(RelationshipIndex.List(Peers, filter, limit, cursor));
+
+    public async Task<ConversationPage> ListConversations(int limit, string? cursor, IReadOnlySet<string>? peerIds) =>
+        (await Conversations()).List(limit, cursor, peerIds);
+
+    public async Task<IReadOnlyList<string>> GetConversationPeers() =>
+        (await Conversations()).PeerIds();
+
+    public async Task<UnreadSummary> GetUnread() => (await Conversations()).Unread();
+
+    public Task<TimeSpan?> AdmitMessage()
+    {
+        _messageBucket ??= new TokenBucket(_rateLimits.MessageBurst, _rateLimits.MessagesPerSecond, time);
+        return Task.FromResult<TimeSpan?>(_messageBucket.TryTake(out var retryAfter) ? null : retryAfter);
+    }
+
+    public async Task<TimeSpan?> AdmitGreeting()
+    {
+        if (_greetings is null)
+        {
+            // Seeded from storage, so a reactivation cannot reset the day's count.
+            var window = TimeSpan.FromDays(1);
+            var counter = new SlidingWindowCounter(_rateLimits.GreetingsPerDay, window, time);
+            counter.Seed(await messages.LoadGreetingTimesAsync(UserId, time.GetUtcNow() - window));
+            _greetings ??= counter;
+        }
+
+        return _greetings.TryAdd(out var retryAfter) ? null : retryAfter;
+    }
+
+    public Task OnConversationActivity(ConversationActivity activity)
+    {
+        // Not loaded yet: the note's change is already stored, so the rebuild will include it.
+        _conversations?.Apply(activity);
+        return Task.CompletedTask;
+    }
 
     public Task<FriendshipResult> AdmitFriendRequest(string peerId)
     {
@@ -119,6 +160,33 @@ public sealed class UserGrain(
             Version = version,
         };
         await state.WriteStateAsync();
+    }
+
+    private string UserId => GrainKeys.UserIdFromKey(this.GetPrimaryKeyString());
+
+    /// <summary>The conversation index, rebuilt from storage on first use after activation.</summary>
+    private async Task<ConversationIndex> Conversations()
+    {
+        if (_conversations is not null)
+        {
+            return _conversations;
+        }
+
+        var userId = UserId;
+        var rows = await messages.LoadUserConversationsAsync(userId);
+        var index = new ConversationIndex();
+        foreach (var row in rows)
+        {
+            var peer = row.MemberIds.FirstOrDefault(member => member != userId) ?? userId;
+            var last = row.LastVisibleMessage;
+            index.Apply(new ConversationActivity(
+                row.ConversationId, peer, row.LastSeq, row.LastReadSeq, row.LastOwnSeq,
+                last is null ? null : MessageMapping.ToMessage(last),
+                last?.CreatedAt ?? DateTimeOffset.MinValue));
+        }
+
+        _conversations = index;
+        return index;
     }
 
     /// <summary>Friends plus unexpired holds, not counting <paramref name="exceptPeer"/>'s hold.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Grains.Friends;
+using Social.Grains.Messages;
 
 namespace Social.WebFront.Api;
 
@@ -49,6 +50,23 @@ public static class Problems
         FriendError.NotBlocked => Of(404, "not_blocked", "You have not blocked this user."),
         FriendError.RateLimited => RateLimited(response, result.RetryAfter ?? TimeSpan.FromSeconds(1)),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Error, "Not an error."),
+    };
+
+    public static ProblemHttpResult FromMessageError(MessageError error, TimeSpan? retryAfter, HttpResponse? response) => error switch
+    {
+        MessageError.EmptyMessage => Of(400, "empty_message", "The message is empty."),
+        MessageError.MessageTooLong => Of(400, "message_too_long", $"Messages are at most {MessageContent.MaxCodePoints} characters."),
+        MessageError.InvalidContent => Validation("content", "The text is not valid Unicode (a lone surrogate)."),
+        MessageError.InvalidRecipient => Validation("recipientId", "You cannot message yourself."),
+        MessageError.NotFriends => Of(403, "not_friends", "You can only message friends."),
+        MessageError.Blocked => Of(403, "blocked", "One of you has blocked the other."),
+        MessageError.ProRequired => Of(403, "pro_required", "Greetings need a PRO plan."),
+        MessageError.GreetingAlreadySent => Of(409, "greeting_already_sent", "You have already greeted this user."),
+        MessageError.AlreadyFriends => Of(409, "already_friends", "You are already friends: send a message instead."),
+        MessageError.ConversationNotFound => Of(404, "conversation_not_found", "No such conversation, or you are not in it."),
+        MessageError.MessageNotFound => Of(404, "message_not_found", "No such message in this conversation."),
+        MessageError.RateLimited when response is not null => RateLimited(response, retryAfter ?? TimeSpan.FromSeconds(1)),
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error."),
     };
 
     /// <summary>The code for a response that has no code of its own (framework 4xx/5xx).</summary>

@@ -1,6 +1,7 @@
 using Social.Grains;
 using Social.Grains.Hosting;
 using Social.Storage;
+using Social.Storage.Messages;
 
 namespace Social.WebFront.Hosting;
 
@@ -16,6 +17,7 @@ public static class OrleansHosting
         var configuration = builder.Configuration;
         var connectionString = configuration.GetConnectionString("Social");
         builder.Services.AddSocialStorage(connectionString);
+        builder.Services.AddSocialMessageStore(connectionString);
 
         var mode = configuration[$"{SocialClusterOptions.Section}:Mode"];
         if (string.Equals(mode, "client", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text;
+using Orleans.Streams;
 using Social.Grains.Hosting;
 
 namespace Social.Storage.Tests.Hosting;
@@ -44,6 +46,40 @@ public sealed class JsonGrainStorageSerializerTests
         Assert.Equal("Ada", state.DisplayName);
         Assert.Equal(Plan.Free, state.Plan);
         Assert.Empty(state.Friends);
+    }
+
+    [Fact]
+    public void A_member_set_to_null_reads_back_as_null_not_as_its_initial_value()
+    {
+        var state = _serializer.Deserialize<WithDefault>(_serializer.Serialize(new WithDefault { Nickname = null }));
+
+        Assert.Null(state.Nickname);
+    }
+
+    [Fact]
+    public void Orleans_pub_sub_state_with_producers_does_not_round_trip_so_PubSubStore_keeps_the_Orleans_serializer()
+    {
+        // A row the "PubSubStore" provider wrote with this serializer (Orleans 10.4.2). Reading it
+        // back fails: PubSubPublisherState's only constructor takes (streamId, streamProducer),
+        // names that match none of its members. If this test starts failing, Orleans fixed that.
+        const string Row = """
+            {"producers":[{"stream":["probe-streams",["probe","u/listener"]],
+              "producer":"sys.svc.stream.agent/127.0.0.1:23741@154547137+probe-streams_2_probe-streams-1-0x20000001",
+              "membershipVersion":12}],
+             "consumers":[]}
+            """;
+        var pubSubState = typeof(PubSubSubscriptionState).Assembly.GetType("Orleans.Streams.PubSubGrainState", throwOnError: true)!;
+        var deserialize = typeof(JsonGrainStorageSerializer).GetMethod(nameof(JsonGrainStorageSerializer.Deserialize))!.MakeGenericMethod(pubSubState);
+
+        var error = Assert.Throws<TargetInvocationException>(() => deserialize.Invoke(_serializer, [new BinaryData(Encoding.UTF8.GetBytes(Row))]));
+
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Contains("PubSubPublisherState", error.InnerException.Message, StringComparison.Ordinal);
+    }
+
+    public sealed class WithDefault
+    {
+        public string? Nickname { get; set; } = "initial";
     }
 
     public enum Plan

@@ -1,0 +1,25 @@
+namespace Social.Grains.Messages;
+
+/// <summary>
+/// One conversation (keyed by <see cref="GrainKeys.Conversation"/>): validates every send against
+/// the users' and the pair's grains, gives it the next seq, stores it, and only then answers.
+/// Reentrant: sends interleave while they wait for the group commit, but seqs are assigned
+/// without an await in between, so they stay 1, 2, 3 … with no gaps.
+/// </summary>
+[Alias("Social.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    [Alias("Send")]
+    Task<SendResult> Send(SendMessageCommand command);
+
+    /// <summary>A page of history for <paramref name="userId"/>, or null when the user is not a participant.</summary>
+    [Alias("GetHistory")]
+    Task<HistoryPage?> GetHistory(string userId, long? beforeSeq, long? afterSeq, int limit);
+
+    /// <summary>Marks read up to <paramref name="upToSeq"/> (everything when null); null when not a participant.</summary>
+    [Alias("MarkRead")]
+    Task<ReadState?> MarkRead(string userId, long? upToSeq);
+
+    [Alias("Hide")]
+    Task<MessageError> Hide(string userId, string messageId);
+}

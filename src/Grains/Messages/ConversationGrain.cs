@@ -1,0 +1,373 @@
+using Orleans.Concurrency;
+using Social.Grains.Friends;
+using Social.Grains.Users;
+using Social.Storage.Messages;
+
+namespace Social.Grains.Messages;
+
+/// <summary>
+/// Validates, orders and stores one conversation's messages. Reentrant so that sends wait for
+/// the silo's group commit together; everything between a send's last check and its seq
+/// assignment runs without an await, which is what keeps seqs gap-free. State lives in the
+/// message store, not in grain state: on activation the grain loads its members' cursors, the
+/// last seq and a window of recent messages.
+/// </summary>
+[Reentrant]
+public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : Grain, IConversationGrain
+{
+    private const int WindowSize = 200;
+    private const int StoreChunk = 100;
+
+    /// <summary>How long a clientMessageId is remembered for retries (like idempotency keys elsewhere).</summary>
+    private static readonly TimeSpan ClientIdRetention = TimeSpan.FromHours(24);
+
+    private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
+    private readonly RecentWindow _window = new(WindowSize);
+    private readonly HashSet<string> _greetingSenders = new(StringComparer.Ordinal);
+    // Client ids of sends in flight (duplicates wait for the first) and of stored messages (by seq).
+    private readonly Dictionary<(string Sender, string ClientId), Task<Message>> _byClientId = [];
+    private readonly Dictionary<(string Sender, string ClientId), long> _storedClientIds = [];
+    private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
+
+    private string _id = "";
+    private long _lastAssignedSeq;
+    private long _lastCommittedSeq;
+    private Task? _creating;
+
+    // Set when a write failed: seqs after it cannot commit, so the activation must reload.
+    private bool _broken;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = GrainKeys.ConversationIdFromKey(this.GetPrimaryKeyString());
+        var snapshot = await store.LoadConversationAsync(_id, WindowSize, time.GetUtcNow() - ClientIdRetention, cancellationToken);
+        if (snapshot is null)
+        {
+            return;
+        }
+
+        _creating = Task.CompletedTask;
+        foreach (var member in snapshot.Members)
+        {
+            _members[member.UserId] = new MemberCursor(member.LastReadSeq, member.LastOwnSeq);
+        }
+
+        _lastAssignedSeq = _lastCommittedSeq = snapshot.LastSeq;
+        _window.Load(snapshot.Recent);
+        _greetingSenders.UnionWith(snapshot.GreetingSenders);
+        foreach (var key in snapshot.RecentClientMessageIds)
+        {
+            _storedClientIds[(key.SenderId, key.ClientMessageId)] = key.Seq;
+        }
+    }
+
+    public async Task<SendResult> Send(SendMessageCommand command)
+    {
+        if (_broken)
+        {
+            throw new InvalidOperationException($"Conversation {_id} is reloading after a failed write; retry.");
+        }
+
+        var contentError = MessageContent.Check(command.Content);
+        if (contentError != MessageError.None)
+        {
+            return SendResult.Fail(contentError);
+        }
+
+        if (command.SenderId == command.RecipientId || ConversationIds.Direct(command.SenderId, command.RecipientId) != _id)
+        {
+            return SendResult.Fail(MessageError.InvalidRecipient);
+        }
+
+        var clientKey = command.ClientMessageId is { } clientId ? (command.SenderId, clientId) : default;
+        if (command.ClientMessageId is not null && _storedClientIds.TryGetValue(clientKey, out var storedSeq))
+        {
+            return new SendResult(MessageError.None, await LoadMessage(storedSeq), Duplicate: true);
+        }
+
+        while (command.ClientMessageId is not null && _byClientId.TryGetValue(clientKey, out var first))
+        {
+            try
+            {
+                return new SendResult(MessageError.None, await first, Duplicate: true);
+            }
+            catch (Exception) when (!_byClientId.ContainsKey(clientKey) || _byClientId[clientKey] != first)
+            {
+                // The first attempt failed and was forgotten: this one goes through as new.
+            }
+        }
+
+        // Claim the client id (and a greeting slot) before the first await, so concurrent
+        // duplicates wait for this send instead of racing it.
+        var outcome = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (command.ClientMessageId is not null)
+        {
+            _byClientId[clientKey] = outcome.Task;
+        }
+
+        if (command.IsGreeting && !_greetingSenders.Add(command.SenderId))
+        {
+            Forget(command, clientKey, outcome, new InvalidOperationException("Greeting already sent."), releaseGreeting: false);
+            var pair = GrainFactory.GetFriendship(command.SenderId, command.RecipientId);
+            if ((await pair.GetView(command.SenderId)).Status == PeerStatus.Friends)
+            {
+                return SendResult.Fail(MessageError.AlreadyFriends);
+            }
+
+            // A retry after a greeting whose request was not filed completes the filing.
+            await pair.FileGreetingRequest(command.SenderId);
+            return SendResult.Fail(MessageError.GreetingAlreadySent);
+        }
+
+        try
+        {
+            var refusal = await Admit(command);
+            if (refusal is not null)
+            {
+                Forget(command, clientKey, outcome, new InvalidOperationException(refusal.Error.ToString()), releaseGreeting: true);
+                return refusal;
+            }
+
+            await EnsureCreated(command);
+            var message = await Store(command);
+            outcome.SetResult(message);
+            if (command.ClientMessageId is not null)
+            {
+                _storedClientIds[clientKey] = message.Seq;
+                _byClientId.Remove(clientKey);
+            }
+
+            if (command.IsGreeting)
+            {
+                await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).FileGreetingRequest(command.SenderId);
+            }
+
+            return new SendResult(MessageError.None, message);
+        }
+        catch (Exception exception) when (!outcome.Task.IsCompleted)
+        {
+            Forget(command, clientKey, outcome, exception, releaseGreeting: true);
+            throw;
+        }
+    }
+
+    public async Task<HistoryPage?> GetHistory(string userId, long? beforeSeq, long? afterSeq, int limit)
+    {
+        if (!_members.ContainsKey(userId))
+        {
+            return null;
+        }
+
+        var ascending = afterSeq is not null;
+        var visible = new List<StoredMessage>(limit + 1);
+        var cursor = afterSeq ?? beforeSeq ?? _lastCommittedSeq + 1;
+        while (visible.Count <= limit)
+        {
+            var chunk = ascending ? await ReadAfter(cursor) : await ReadBefore(cursor);
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            var ordered = ascending ? chunk : chunk.Reverse();
+            visible.AddRange(ordered.Where(message => !message.IsHiddenFor(userId)).Take(limit + 1 - visible.Count));
+            cursor = ascending ? chunk[^1].Seq : chunk[0].Seq;
+        }
+
+        var hasMore = visible.Count > limit;
+        var page = visible.Take(limit);
+        var items = (ascending ? page : page.Reverse()).Select(MessageMapping.ToMessage).ToList();
+        return new HistoryPage(items, hasMore);
+    }
+
+    public async Task<ReadState?> MarkRead(string userId, long? upToSeq)
+    {
+        if (!_members.TryGetValue(userId, out var member))
+        {
+            return null;
+        }
+
+        var target = Math.Min(upToSeq ?? _lastCommittedSeq, _lastCommittedSeq);
+        if (target > member.LastReadSeq)
+        {
+            await store.SetReadSeqAsync(_id, userId, target);
+            member.LastReadSeq = Math.Max(member.LastReadSeq, target);
+            Notify(userId);
+        }
+
+        return new ReadState(_id, member.LastReadSeq, UnreadFor(member));
+    }
+
+    public async Task<MessageError> Hide(string userId, string messageId)
+    {
+        if (!_members.ContainsKey(userId))
+        {
+            return MessageError.ConversationNotFound;
+        }
+
+        if (!ConversationIds.TryReadSeq(_id, messageId, out var seq) || seq > _lastCommittedSeq
+            || !await store.HideAsync(_id, seq, userId))
+        {
+            return MessageError.MessageNotFound;
+        }
+
+        if (_window.Find(seq) is { } cached)
+        {
+            _window.Replace(userId == cached.SenderId ? cached with { HiddenBySender = true } : cached with { HiddenByRecipient = true });
+        }
+
+        Notify(userId);
+        return MessageError.None;
+    }
+
+    /// <summary>The rules a send must pass, asked of the grains that own them; null when admitted.</summary>
+    private async Task<SendResult?> Admit(SendMessageCommand command)
+    {
+        var sender = GrainFactory.GetUser(command.SenderId);
+        var view = await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).GetView(command.SenderId);
+        if (view.IsBlockedEitherWay)
+        {
+            return SendResult.Fail(MessageError.Blocked);
+        }
+
+        if (command.IsGreeting)
+        {
+            if (view.Status == PeerStatus.Friends)
+            {
+                return SendResult.Fail(MessageError.AlreadyFriends);
+            }
+
+            if ((await sender.GetSummary()).Plan != Plan.Pro)
+            {
+                return SendResult.Fail(MessageError.ProRequired);
+            }
+
+            return await sender.AdmitGreeting() is { } wait ? SendResult.Fail(MessageError.RateLimited, wait) : null;
+        }
+
+        if (view.Status != PeerStatus.Friends)
+        {
+            return SendResult.Fail(MessageError.NotFriends);
+        }
+
+        return await sender.AdmitMessage() is { } retryAfter ? SendResult.Fail(MessageError.RateLimited, retryAfter) : null;
+    }
+
+    private async Task EnsureCreated(SendMessageCommand command)
+    {
+        if (_members.Count == 0)
+        {
+            _members[command.SenderId] = new MemberCursor(0, 0);
+            _members[command.RecipientId] = new MemberCursor(0, 0);
+        }
+
+        _creating ??= store.EnsureConversationAsync(_id, [command.SenderId, command.RecipientId], time.GetUtcNow());
+        try
+        {
+            await _creating;
+        }
+        catch
+        {
+            _creating = null;
+            throw;
+        }
+    }
+
+    private async Task<Message> Store(SendMessageCommand command)
+    {
+        // No await between taking the seq and handing the row to the store: seqs reach the
+        // group commit in order.
+        var stored = new StoredMessage(
+            _id, ++_lastAssignedSeq, command.SenderId, command.RecipientId, command.Content,
+            time.GetUtcNow(), command.IsGreeting, command.ClientMessageId);
+        _inFlight[stored.Seq] = stored;
+        try
+        {
+            await store.AppendAsync(stored);
+        }
+        catch
+        {
+            _inFlight.Remove(stored.Seq);
+            _broken = true;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        Committed(stored.Seq);
+        _members[command.SenderId].LastOwnSeq = Math.Max(_members[command.SenderId].LastOwnSeq, stored.Seq);
+        foreach (var member in _members.Keys)
+        {
+            Notify(member);
+        }
+
+        return MessageMapping.ToMessage(stored);
+    }
+
+    /// <summary>
+    /// The store commits a conversation's rows in seq order, so once <paramref name="seq"/> has
+    /// committed, every earlier one has too: move them all into the window.
+    /// </summary>
+    private void Committed(long seq)
+    {
+        while (_inFlight.Count > 0 && _inFlight.First().Key <= seq)
+        {
+            var next = _inFlight.First().Value;
+            _inFlight.Remove(next.Seq);
+            _window.Append(next);
+            _lastCommittedSeq = Math.Max(_lastCommittedSeq, next.Seq);
+        }
+    }
+
+    private void Forget(SendMessageCommand command, (string, string) clientKey, TaskCompletionSource<Message> outcome, Exception reason, bool releaseGreeting)
+    {
+        if (command.ClientMessageId is not null && _byClientId.TryGetValue(clientKey, out var claimed) && claimed == outcome.Task)
+        {
+            _byClientId.Remove(clientKey);
+        }
+
+        if (releaseGreeting && command.IsGreeting)
+        {
+            _greetingSenders.Remove(command.SenderId);
+        }
+
+        outcome.TrySetException(reason);
+        _ = outcome.Task.Exception; // observed: duplicates waiting on it retry on their own
+    }
+
+    /// <summary>Tells a member's user grain where the conversation stands for them (one-way, in memory there).</summary>
+    private void Notify(string userId)
+    {
+        var member = _members[userId];
+        var peer = _members.Keys.FirstOrDefault(other => other != userId) ?? userId;
+        var lastVisible = _window.LastVisibleTo(userId);
+        var activity = new ConversationActivity(
+            _id, peer, _lastCommittedSeq, member.LastReadSeq, member.LastOwnSeq,
+            lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
+            _window.Last?.CreatedAt ?? time.GetUtcNow());
+        _ = GrainFactory.GetUser(userId).OnConversationActivity(activity);
+    }
+
+    private int UnreadFor(MemberCursor member) => (int)Math.Max(0, _lastCommittedSeq - member.EffectiveReadSeq);
+
+    private async Task<IReadOnlyList<StoredMessage>> ReadBefore(long beforeSeq) =>
+        beforeSeq <= 1 ? [] : _window.Before(beforeSeq, StoreChunk) ?? await store.ReadPageAsync(_id, beforeSeq, null, StoreChunk);
+
+    private async Task<IReadOnlyList<StoredMessage>> ReadAfter(long afterSeq) =>
+        afterSeq >= _lastCommittedSeq ? []
+            : TrimToCommitted(_window.After(afterSeq, StoreChunk) ?? await store.ReadPageAsync(_id, null, afterSeq, StoreChunk));
+
+    private List<StoredMessage> TrimToCommitted(IReadOnlyList<StoredMessage> messages) =>
+        messages.Where(message => message.Seq <= _lastCommittedSeq).ToList();
+
+    /// <summary>A remembered client id whose message has left the window is read back on demand.</summary>
+    private async Task<Message> LoadMessage(long seq)
+    {
+        var stored = _window.Find(seq) ?? (await store.ReadPageAsync(_id, null, seq - 1, 1)) switch
+        {
+            [var only] => only,
+            _ => null,
+        }
+            ?? throw new InvalidOperationException($"Message {seq} of {_id} is missing.");
+        return MessageMapping.ToMessage(stored);
+    }
+}

@@ -1,0 +1,12 @@
+namespace Social.Storage.Messages;
+
+/// <summary>Stores a batch of appends for <see cref="MessageAppendQueue"/>.</summary>
+internal interface IMessageBatchWriter
+{
+    /// <summary>
+    /// Stores <paramref name="messages"/>, from any number of conversations. Each conversation's
+    /// messages are stored all or none. Returns the conversations that were not stored, each with
+    /// the reason (empty when everything was stored); a failed write is reported, not thrown.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages);
+}

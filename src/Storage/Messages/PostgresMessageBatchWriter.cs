@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Social.Storage.Messages;
+
+/// <summary>
+/// Writes a batch of appends to <c>messages</c>: one transaction, one statement, however many
+/// conversations the batch holds.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A transient failure (lost connection, serialization failure, timeout) is retried once. If the
+/// commit itself was lost, the rows may have been stored after all; the retry then collides with
+/// them and the batch is reported as failed. The callers' conversations reload and find the
+/// messages, and a client retrying with its client message id gets the stored one back.
+/// </para>
+/// <para>
+/// When the database rejects the data (a seq or client message id already used, a value too
+/// long), the batch is written again conversation by conversation under savepoints, halving the
+/// set of conversations until the offending ones are found, so one bad conversation does not fail
+/// the others in its batch.
+/// </para>
+/// </remarks>
+internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSource, ILogger logger) : IMessageBatchWriter
+{
+    private const string InsertSql = $"""
+        INSERT INTO messages ({PostgresMessageColumns.List})
+        SELECT * FROM unnest(@conversation_ids, @seqs, @sender_ids, @recipient_ids, @contents, @created_ats,
+                             @is_greetings, @client_message_ids, @hidden_by_sender, @hidden_by_recipient)
+        """;
+
+    private const string Savepoint = "conversations";
+
+    private static readonly IReadOnlyDictionary<string, Exception> NoFailures = new Dictionary<string, Exception>();
+
+    public async Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages)
+    {
+        try
+        {
+            await InsertInOneTransactionAsync(messages);
+            return NoFailures;
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            LogRetrying(logger, messages.Count, ex);
+            try
+            {
+                await InsertInOneTransactionAsync(messages);
+                return NoFailures;
+            }
+            catch (Exception retryError)
+            {
+                return await WriteAfterFailureAsync(messages, retryError);
+            }
+        }
+        catch (Exception ex)
+        {
+            return await WriteAfterFailureAsync(messages, ex);
+        }
+    }
+
+    private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await InsertAsync(connection, transaction, messages);
+        await transaction.CommitAsync();
+    }
+
+    private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(IReadOnlyList<StoredMessage> messages, Exception error)
+    {
+        var conversations = messages.GroupBy(m => m.ConversationId, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        if (IsRejectedData(error) && conversations.Count > 1)
+        {
+            try
+            {
+                return await InsertSeparatingRejectedAsync(conversations);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        }
+
+        LogBatchFailed(logger, messages.Count, conversations.Count, error);
+        return conversations.ToDictionary(c => c[0].ConversationId, _ => error, StringComparer.Ordinal);
+    }
+
+    /// <summary>Stores the conversations the database accepts, in one transaction; returns the rejected ones.</summary>
+    private async Task<IReadOnlyDictionary<string, Exception>> InsertSeparatingRejectedAsync(List<List<StoredMessage>> conversations)
+    {
+        var rejected = new Dictionary<string, Exception>(StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Depth first over halves, so the number of statements grows with the number of rejected
+        // conversations (times log n), not with the batch.
+        var pending = new Stack<ArraySegment<List<StoredMessage>>>();
+        pending.Push(conversations.ToArray());
+        while (pending.TryPop(out var part))
+        {
+            await transaction.SaveAsync(Savepoint);
+            try
+            {
+                await InsertAsync(connection, transaction, [.. part.SelectMany(c => c)]);
+                await transaction.ReleaseAsync(Savepoint);
+            }
+            catch (PostgresException ex) when (IsRejectedData(ex))
+            {
+                await transaction.RollbackAsync(Savepoint);
+                if (part.Count == 1)
+                {
+                    var conversationId = part[0][0].ConversationId;
+                    LogConversationRejected(logger, conversationId, part[0].Count, ex);
+                    rejected[conversationId] = ex;
+                }
+                else
+                {
+                    var half = part.Count / 2;
+                    pending.Push(part[half..]);
+                    pending.Push(part[..half]);
+                }
+            }
+        }
+
+        await transaction.CommitAsync();
+        return rejected;
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredMessage> messages)
+    {
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        command.Parameters.Add(Column("conversation_ids", messages, m => m.ConversationId));
+        command.Parameters.Add(Column("seqs", messages, m => m.Seq));
+        command.Parameters.Add(Column("sender_ids", messages, m => m.SenderId));
+        command.Parameters.Add(Column("recipient_ids", messages, m => m.RecipientId));
+        command.Parameters.Add(Column("contents", messages, m => m.Content));
+        command.Parameters.Add(Column("created_ats", messages, m => m.CreatedAt.ToUniversalTime()));
+        command.Parameters.Add(Column("is_greetings", messages, m => m.IsGreeting));
+        command.Parameters.Add(Column("client_message_ids", messages, m => m.ClientMessageId));
+        command.Parameters.Add(Column("hidden_by_sender", messages, m => m.HiddenBySender));
+        command.Parameters.Add(Column("hidden_by_recipient", messages, m => m.HiddenByRecipient));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlParameter<T[]> Column<T>(string name, IReadOnlyList<StoredMessage> messages, Func<StoredMessage, T> value)
+    {
+        var values = new T[messages.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(messages[i]);
+        }
+
+        return new NpgsqlParameter<T[]>(name, values);
+    }
+
+    private static bool IsTransient(Exception ex) => ex is NpgsqlException { IsTransient: true };
+
+    // Class 22 (data exception: value too long, invalid byte sequence) and class 23 (integrity
+    // constraint violation: a used seq or client message id) are about the rows, not the database.
+    private static bool IsRejectedData(Exception ex) =>
+        ex is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a batch of {MessageCount} messages failed transiently; retrying once")]
+    private static partial void LogRetrying(ILogger logger, int messageCount, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {MessageCount} messages in {ConversationCount} conversations was not stored")]
+    private static partial void LogBatchFailed(ILogger logger, int messageCount, int conversationCount, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageCount} messages of conversation {ConversationId} were rejected by the database and not stored")]
+    private static partial void LogConversationRejected(ILogger logger, string conversationId, int messageCount, Exception exception);
+}

@@ -1,0 +1,284 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Social.Storage.Messages;
+using Social.Testing;
+
+namespace Social.Storage.Tests.Messages;
+
+/// <summary>
+/// The contract on PostgreSQL, plus the group commit. Tests that need several appends in one
+/// batch first hold a row in an open transaction (<see cref="HoldRowAsync"/>): the writer's batch
+/// with the same key waits for it, everything appended meanwhile queues up, and once the holder
+/// lets go, the next batch takes it all. Rows written by one transaction share their <c>xmin</c>.
+/// </summary>
+public sealed class PostgresMessageStoreTests : MessageStoreContract
+{
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
+    private NpgsqlDataSource? _dataSource;
+
+    private NpgsqlDataSource DataSource => _dataSource!;
+
+    protected override async Task<IMessageStore> CreateStoreAsync()
+    {
+        var server = await PostgresServer.GetAsync();
+        _dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("messages"));
+        return new PostgresMessageStore(_dataSource, NullLogger<PostgresMessageStore>.Instance);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Store is IAsyncDisposable store)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Appends_queued_behind_a_batch_in_flight_commit_together_in_one_transaction()
+    {
+        var conversations = Enumerable.Range(0, 10).Select(i => $"c{i}").ToList();
+        await EnsureAsync(["first", .. conversations]);
+
+        Task first;
+        List<Task> queued;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            queued = [.. Enumerable.Range(1, 10).SelectMany(seq => conversations.Select(c => Store.AppendAsync(Message(c, seq, "alice", "bob"))))];
+            await Task.Delay(200);
+            Assert.False(first.IsCompleted);
+            Assert.DoesNotContain(queued, t => t.IsCompleted);
+            await holder.ReleaseAsync();
+        }
+
+        await first;
+        await Task.WhenAll(queued);
+        Assert.Equal(1, await TransactionCountAsync(conversations));
+        Assert.Equal(2, await TransactionCountAsync([.. conversations, "first"]));
+    }
+
+    [Fact]
+    public async Task A_batch_holds_at_most_two_thousand_messages()
+    {
+        await EnsureAsync(["first", "bulk"]);
+        var count = MessageAppendQueue.MaxBatchSize + 500;
+
+        Task first;
+        List<Task> queued;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            queued = [.. Enumerable.Range(1, count).Select(seq => Store.AppendAsync(Message("bulk", seq, "alice", "bob")))];
+            await holder.ReleaseAsync();
+        }
+
+        await first;
+        await Task.WhenAll(queued);
+        Assert.Equal(2, await TransactionCountAsync(["bulk"]));
+        Assert.Equal(count, (await Store.LoadConversationAsync("bulk", 0, T0))?.LastSeq);
+    }
+
+    [Fact]
+    public async Task A_rejected_append_fails_its_conversations_appends_in_the_batch_and_the_other_conversations_commit()
+    {
+        await AppendConversationAsync("bad", 1);
+        await EnsureAsync(["first", "good1", "good2"]);
+
+        Task first, duplicate, next;
+        List<Task> good;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            good = [Store.AppendAsync(Message("good1", 1, "alice", "bob")), Store.AppendAsync(Message("good2", 1, "alice", "bob"))];
+            duplicate = Store.AppendAsync(Message("bad", 1, "bob", "alice"));
+            next = Store.AppendAsync(Message("bad", 2, "bob", "alice"));
+            good.Add(Store.AppendAsync(Message("good1", 2, "alice", "bob")));
+            good.Add(Store.AppendAsync(Message("good2", 2, "alice", "bob")));
+            await holder.ReleaseAsync();
+        }
+
+        await first;
+        await Task.WhenAll(good);
+        var duplicateError = await Assert.ThrowsAsync<MessageAppendException>(() => duplicate);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(duplicateError.InnerException).SqlState);
+        // Seq 2 is new, but had seq 1 been new too and failed, storing seq 2 would leave a gap.
+        await Assert.ThrowsAsync<MessageAppendException>(() => next);
+
+        Assert.Equal([Message("bad", 1, "alice", "bob")], await Store.ReadPageAsync("bad", null, null, 10));
+        Assert.Equal([1, 2], Seqs(await Store.ReadPageAsync("good1", null, null, 10)));
+        Assert.Equal([1, 2], Seqs(await Store.ReadPageAsync("good2", null, null, 10)));
+
+        // Later batches: the failed conversation is refused until reloaded, the others are not.
+        var refused = await Assert.ThrowsAsync<MessageAppendException>(() => Store.AppendAsync(Message("bad", 2, "bob", "alice")));
+        Assert.Null(refused.InnerException);
+        await Store.AppendAsync(Message("good1", 3, "alice", "bob"));
+        Assert.Equal(1, (await Store.LoadConversationAsync("bad", 10, T0))?.LastSeq);
+        await Store.AppendAsync(Message("bad", 2, "bob", "alice"));
+        Assert.Equal([1, 2], Seqs(await Store.ReadPageAsync("bad", null, null, 10)));
+    }
+
+    [Fact]
+    public async Task A_batch_whose_connection_is_lost_is_retried_once_and_commits()
+    {
+        await EnsureAsync(["c"]);
+
+        Task append;
+        await using (var holder = await HoldRowAsync("c", 1))
+        {
+            append = Store.AppendAsync(Message("c", 1, "alice", "bob"));
+            var writer = await WaitForBlockedInsertAsync();
+            await TerminateAsync(writer);
+            Assert.NotEqual(writer, await WaitForBlockedInsertAsync(except: writer));
+            await holder.ReleaseAsync();
+        }
+
+        await append;
+        Assert.Equal([1], Seqs(await Store.ReadPageAsync("c", null, null, 10)));
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_again_on_retry_fails_every_append_in_it_and_refuses_those_conversations()
+    {
+        await EnsureAsync(["first", "c1", "c2"]);
+
+        Task first;
+        List<Task> batch;
+        await using (var firstHolder = await HoldRowAsync("first", 1))
+        await using (var batchHolder = await HoldRowAsync("c2", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            batch = [Store.AppendAsync(Message("c1", 1, "alice", "bob")), Store.AppendAsync(Message("c2", 1, "alice", "bob"))];
+            await firstHolder.ReleaseAsync();
+            await first;
+
+            // The batch of c1 and c2 now waits for batchHolder's row (perhaps on the same pooled
+            // connection as the first batch); lose its connection twice.
+            var writer = await WaitForBlockedInsertAsync();
+            await TerminateAsync(writer);
+            writer = await WaitForBlockedInsertAsync(except: writer);
+            await TerminateAsync(writer);
+            foreach (var append in batch)
+            {
+                await Assert.ThrowsAsync<MessageAppendException>(() => append);
+            }
+
+            await batchHolder.ReleaseAsync();
+        }
+
+        await Assert.ThrowsAsync<MessageAppendException>(() => Store.AppendAsync(Message("c1", 1, "alice", "bob")));
+        await Assert.ThrowsAsync<MessageAppendException>(() => Store.AppendAsync(Message("c2", 1, "alice", "bob")));
+        await Store.AppendAsync(Message("first", 2, "alice", "bob"));
+
+        Assert.Equal(0, (await Store.LoadConversationAsync("c1", 10, T0))?.LastSeq);
+        await Store.AppendAsync(Message("c1", 1, "alice", "bob"));
+        Assert.Equal([1], Seqs(await Store.ReadPageAsync("c1", null, null, 10)));
+    }
+
+    [Fact]
+    public async Task Disposing_the_store_writes_the_appends_still_queued_and_later_appends_fail()
+    {
+        await EnsureAsync(["c"]);
+
+        List<Task> appends;
+        ValueTask disposing;
+        await using (var holder = await HoldRowAsync("c", 1))
+        {
+            appends = [Store.AppendAsync(Message("c", 1, "alice", "bob"))];
+            await WaitForBlockedInsertAsync();
+            appends.AddRange(Enumerable.Range(2, 49).Select(seq => Store.AppendAsync(Message("c", seq, "alice", "bob"))));
+            disposing = ((PostgresMessageStore)Store).DisposeAsync();
+            await holder.ReleaseAsync();
+        }
+
+        await disposing;
+        Assert.All(appends, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.Equal(50, (await Store.LoadConversationAsync("c", 0, T0))?.LastSeq);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.AppendAsync(Message("c", 51, "alice", "bob")));
+    }
+
+    private async Task EnsureAsync(IEnumerable<string> conversationIds)
+    {
+        foreach (var conversationId in conversationIds)
+        {
+            await Store.EnsureConversationAsync(conversationId, ["alice", "bob"], T0);
+        }
+    }
+
+    /// <summary>
+    /// Inserts (<paramref name="conversationId"/>, <paramref name="seq"/>) in a transaction left
+    /// open: the store's insert of the same key waits until the holder is released (rolled back),
+    /// and then succeeds.
+    /// </summary>
+    private async Task<RowHolder> HoldRowAsync(string conversationId, long seq)
+    {
+        var connection = await DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO messages (conversation_id, seq, sender_id, recipient_id, content, created_at)
+            VALUES (@conversation_id, @seq, 'holder', 'holder', 'held', now())
+            """, connection, transaction);
+        command.Parameters.AddWithValue("conversation_id", conversationId);
+        command.Parameters.AddWithValue("seq", seq);
+        await command.ExecuteNonQueryAsync();
+        return new RowHolder(connection, transaction);
+    }
+
+    /// <summary>Waits until an insert into messages (other than backend <paramref name="except"/>) waits for a lock; returns its backend pid.</summary>
+    private async Task<int> WaitForBlockedInsertAsync(int except = 0)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (true)
+        {
+            await using var command = DataSource.CreateCommand("""
+                SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'
+                   AND position('INSERT INTO messages' in query) > 0 AND pid <> @except
+                """);
+            command.Parameters.AddWithValue("except", except);
+            if (await command.ExecuteScalarAsync() is int pid)
+            {
+                return pid;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No insert waited for a lock within {WaitLimit}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task TerminateAsync(int pid)
+    {
+        await using var command = DataSource.CreateCommand("SELECT pg_terminate_backend(@pid)");
+        command.Parameters.AddWithValue("pid", pid);
+        Assert.True((bool)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>How many transactions wrote the messages of <paramref name="conversationIds"/>.</summary>
+    private async Task<long> TransactionCountAsync(IReadOnlyList<string> conversationIds)
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT count(DISTINCT xmin::text) FROM messages WHERE conversation_id = ANY(@conversation_ids)");
+        command.Parameters.AddWithValue("conversation_ids", conversationIds.ToArray());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed class RowHolder(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task ReleaseAsync() => transaction.RollbackAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}

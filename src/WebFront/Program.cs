@@ -5,6 +5,7 @@ using Social.WebFront.Api;
 using Social.WebFront.Auth;
 using Social.WebFront.Health;
 using Social.WebFront.Hosting;
+using Social.WebFront.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.AddSocialAuth();
 builder.AddSocialProblems();
 builder.AddSocialRateLimiting();
 builder.AddSocialHealth();
+builder.AddSocialRealtime();
 builder.Services.AddSocialGrainOptions(builder.Configuration);
 builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
 builder.Services.AddOpenApi();
@@ -20,6 +22,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseSocialProblems();
+app.UseSocialWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -31,6 +34,7 @@ app.MapAdminApi(app.Configuration);
 app.MapUsersApi();
 app.MapFriendsApi();
 app.MapMessagesApi();
+app.MapSocialRealtime();
 
 app.Run();
 

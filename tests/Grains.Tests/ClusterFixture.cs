@@ -41,6 +41,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(SocialNames.GrainStorage);
+            siloBuilder.AddMemoryGrainStorage(SocialNames.PubSubStorage);
+            siloBuilder.AddSocialStreams();
 
             // One store for both silos, as one database would be.
             siloBuilder.Services.AddSingleton<IMessageStore>(SharedMessages);

@@ -181,6 +181,7 @@ public sealed class PostgresClusterTests
         {
             var connectionString = siloBuilder.Configuration.GetConnectionString("Social")!;
             siloBuilder.UseSocialPostgres(connectionString);
+            siloBuilder.AddSocialStreams();
             siloBuilder.Services.AddSocialStorage(connectionString);
             siloBuilder.Services.AddSocialMessageStore(connectionString);
             siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);

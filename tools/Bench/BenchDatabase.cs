@@ -40,7 +40,13 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (throwaway)
         {
             var server = await PostgresServer.GetAsync().WaitAsync(cancellationToken);
-            connectionString = await server.CreateDatabaseAsync("bench").WaitAsync(cancellationToken);
+            connectionString = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("bench").WaitAsync(cancellationToken))
+            {
+                // The test infrastructure closes idle connections after 10 s; the settle pauses would then
+                // empty the pools before every measurement. Npgsql's defaults, as a deployment has them:
+                ConnectionIdleLifetime = 300,
+                ConnectionPruningInterval = 10,
+            }.ConnectionString;
         }
 
         var dataSource = NpgsqlDataSource.Create(connectionString!);

@@ -18,6 +18,7 @@ public sealed record BenchOptions(
     string? Postgres,
     string? JsonPath,
     TimeSpan Timeout,
+    TimeSpan QuietWait,
     string WebFrontAssembly)
 {
     public const string Usage = """
@@ -36,6 +37,8 @@ public sealed record BenchOptions(
                                  tests/TestInfrastructure, durability off: fsync=off, synchronous_commit=off)
           --json FILE            also write the results as JSON
           --timeout SECONDS      stop everything after this long (default 600)
+          --quiet-wait SECONDS   before measuring, wait at most this long for the machine to be otherwise
+                                 idle (default 120; 0: don't wait)
           --webfront DLL         the Social.WebFront.dll http mode starts (default: the one built with this tool)
         """;
 
@@ -48,6 +51,7 @@ public sealed record BenchOptions(
         int? warmup = null;
         string? postgres = null, json = null;
         var timeoutSeconds = 600;
+        var quietWaitSeconds = 120;
         var webFront = typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "WebFrontAssembly")?.Value ?? "Social.WebFront.dll";
 
@@ -84,6 +88,9 @@ public sealed record BenchOptions(
                 case "--timeout" when PositiveInt(Value()) is { } n:
                     timeoutSeconds = n;
                     break;
+                case "--quiet-wait" when NonNegativeInt(Value()) is { } n:
+                    quietWaitSeconds = n;
+                    break;
                 case "--postgres" when Value() is { Length: > 0 } value:
                     postgres = value;
                     break;
@@ -106,7 +113,7 @@ public sealed record BenchOptions(
         }
 
         return new BenchOptions(mode.Value, pairs, concurrency, warmup ?? Math.Min(200, pairs / 10), postgres, json,
-            TimeSpan.FromSeconds(timeoutSeconds), Path.GetFullPath(webFront));
+            TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromSeconds(quietWaitSeconds), Path.GetFullPath(webFront));
     }
 
     private static int? PositiveInt(string? value) => NonNegativeInt(value) is > 0 and var n ? n : null;

@@ -62,6 +62,46 @@ public sealed class CpuMeter
         return new CpuReport(wall, Environment.ProcessorCount, total > 0 ? 100 * busy / total : double.NaN, parts);
     }
 
+    /// <summary>
+    /// Waits, at most <paramref name="limit"/>, until the machine has been nearly idle (under 10%
+    /// busy) for five seconds in a row, so that other work on a shared machine does not take a share
+    /// of the measured phase. Returns false when it never was.
+    /// </summary>
+    public static async Task<bool> WaitForQuietAsync(TimeSpan limit, TextWriter progress, CancellationToken cancellationToken)
+    {
+        const int QuietSecondsNeeded = 5;
+        const double QuietBusyPercent = 10;
+        var started = Stopwatch.GetTimestamp();
+        var quietSeconds = 0;
+        var announced = false;
+        var previous = ReadMachine();
+        while (quietSeconds < QuietSecondsNeeded)
+        {
+            if (previous is null || Stopwatch.GetElapsedTime(started) > limit)
+            {
+                return previous is null;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var current = ReadMachine();
+            if (current is not { } now || previous is not { } before || now.Total == before.Total)
+            {
+                return true;
+            }
+
+            var busy = 100.0 * (now.Busy - before.Busy) / (now.Total - before.Total);
+            previous = current;
+            quietSeconds = busy < QuietBusyPercent ? quietSeconds + 1 : 0;
+            if (busy >= QuietBusyPercent && !announced)
+            {
+                progress.WriteLine($"  the machine is busy with other work ({busy:0}%); waiting up to {limit.TotalSeconds:0} s for it to be quiet...");
+                announced = true;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Busy and total ticks of all cores, from the first line of /proc/stat.</summary>
     private static (long Busy, long Total)? ReadMachine()
     {

@@ -35,6 +35,11 @@ public sealed record Measurement(LoadResult? Registrations, LoadResult Friends, 
         progress.WriteLine($"Letting PostgreSQL statistics settle ({BenchDatabase.StatisticsSettleTime.TotalSeconds:0} s)...");
         var commitsBefore = await database.SettledCommitCountAsync(cancellationToken);
 
+        if (options.QuietWait > TimeSpan.Zero && !await CpuMeter.WaitForQuietAsync(options.QuietWait, progress, cancellationToken))
+        {
+            progress.WriteLine("  still busy; measuring anyway (see \"other\" in the CPU figures).");
+        }
+
         progress.WriteLine($"Measuring: {options.Pairs} pairs, {options.Concurrency} in flight...");
         var cpu = await CpuMeter.StartAsync(database, processes, cancellationToken);
         var friends = await Load.RunAsync(options.Pairs, options.Concurrency, pair, cancellationToken);

@@ -22,4 +22,11 @@ public interface IConversationGrain : IGrainWithStringKey
 
     [Alias("Hide")]
     Task<MessageError> Hide(string userId, string messageId);
+
+    /// <summary>
+    /// Tells the other participants that <paramref name="userId"/> is typing; throttled, never stored.
+    /// False when the user is not a participant.
+    /// </summary>
+    [Alias("Typing")]
+    Task<bool> Typing(string userId);
 }

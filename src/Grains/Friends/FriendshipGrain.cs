@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Social.Grains.Realtime;
 using Social.Grains.Users;
 
 namespace Social.Grains.Friends;
@@ -22,11 +23,14 @@ public sealed class FriendshipGrain(
     // first operation after a crash or a failed projection repairs the projections.
     private long _projectedVersion = -1;
 
+    private UserEventPublisher? _events;
+
     private FriendshipState Pair => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_low, _high) = GrainKeys.FriendshipPairFromKey(this.GetPrimaryKeyString());
+        _events = UserEventPublisher.For(this, logger);
         return Task.CompletedTask;
     }
 
@@ -63,6 +67,7 @@ public sealed class FriendshipGrain(
 
         await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
         FriendshipLog.RequestSent(logger, userId, other);
+        _events!.Publish(other, new FriendRequestEvent(userId, Pair.Since));
         return FriendshipResult.Ok(PeerStatus.PendingOutgoing);
     }
 
@@ -144,6 +149,7 @@ public sealed class FriendshipGrain(
         if (Pair.Status == PairStatus.None && Pair.BlockedBy.Count == 0)
         {
             await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+            _events!.Publish(OtherThan(userId), new FriendRequestEvent(userId, Pair.Since));
         }
     }
 
@@ -170,6 +176,8 @@ public sealed class FriendshipGrain(
 
         await Change(pair => { pair.Status = PairStatus.Accepted; pair.RequestedBy = null; });
         FriendshipLog.BecameFriends(logger, acceptor, requester);
+        _events!.Publish(requester, new FriendAcceptedEvent(acceptor));
+        _events.Publish(acceptor, new FriendAcceptedEvent(requester));
         return FriendshipResult.Ok(PeerStatus.Friends);
     }
 

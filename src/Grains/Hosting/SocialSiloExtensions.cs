@@ -18,6 +18,7 @@ public static class SocialSiloExtensions
     public static ISiloBuilder AddSocialSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddSocialGrainOptions(configuration);
+        silo.AddSocialStreams();
         silo.Configure<Orleans.Configuration.ClusterOptions>(options =>
         {
             options.ClusterId = SocialNames.ClusterId;

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Social.Grains.Friends;
+using Social.Grains.Realtime;
 using Social.Grains.Users;
 using Social.Storage.Messages;
 
@@ -13,10 +15,13 @@ namespace Social.Grains.Messages;
 /// last seq and a window of recent messages.
 /// </summary>
 [Reentrant]
-public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : Grain, IConversationGrain
+public sealed class ConversationGrain(IMessageStore store, TimeProvider time, ILogger<ConversationGrain> logger) : Grain, IConversationGrain
 {
     private const int WindowSize = 200;
     private const int StoreChunk = 100;
+
+    /// <summary>At most one typing event per user per this interval reaches the others.</summary>
+    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a clientMessageId is remembered for retries (like idempotency keys elsewhere).</summary>
     private static readonly TimeSpan ClientIdRetention = TimeSpan.FromHours(24);
@@ -29,6 +34,9 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     private readonly Dictionary<(string Sender, string ClientId), long> _storedClientIds = [];
     private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
 
+    private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
+
+    private UserEventPublisher? _events;
     private string _id = "";
     private long _lastAssignedSeq;
     private long _lastCommittedSeq;
@@ -40,6 +48,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = GrainKeys.ConversationIdFromKey(this.GetPrimaryKeyString());
+        _events = UserEventPublisher.For(this, logger);
         var snapshot = await store.LoadConversationAsync(_id, WindowSize, time.GetUtcNow() - ClientIdRetention, cancellationToken);
         if (snapshot is null)
         {
@@ -193,6 +202,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             await store.SetReadSeqAsync(_id, userId, target);
             member.LastReadSeq = Math.Max(member.LastReadSeq, target);
             Notify(userId);
+            PublishToMembers(new ReadReceiptEvent(_id, userId, member.LastReadSeq, time.GetUtcNow()));
         }
 
         return new ReadState(_id, member.LastReadSeq, UnreadFor(member));
@@ -218,6 +228,26 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         Notify(userId);
         return MessageError.None;
+    }
+
+    public Task<bool> Typing(string userId)
+    {
+        if (!_members.ContainsKey(userId))
+        {
+            return Task.FromResult(false);
+        }
+
+        var now = time.GetUtcNow();
+        if (!_lastTyping.TryGetValue(userId, out var last) || now - last >= TypingInterval)
+        {
+            _lastTyping[userId] = now;
+            foreach (var other in _members.Keys.Where(member => member != userId))
+            {
+                _events!.Publish(other, new TypingEvent(_id, userId));
+            }
+        }
+
+        return Task.FromResult(true);
     }
 
     /// <summary>The rules a send must pass, asked of the grains that own them; null when admitted.</summary>
@@ -300,7 +330,11 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             Notify(member);
         }
 
-        return MessageMapping.ToMessage(stored);
+        var message = MessageMapping.ToMessage(stored);
+
+        // Both sides: the recipient, and the sender's other tabs and devices.
+        PublishToMembers(new NewMessageEvent(message));
+        return message;
     }
 
     /// <summary>
@@ -345,6 +379,14 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
             _window.Last?.CreatedAt ?? time.GetUtcNow());
         _ = GrainFactory.GetUser(userId).OnConversationActivity(activity);
+    }
+
+    private void PublishToMembers(UserEvent userEvent)
+    {
+        foreach (var member in _members.Keys)
+        {
+            _events!.Publish(member, userEvent);
+        }
     }
 
     private int UnreadFor(MemberCursor member) => (int)Math.Max(0, _lastCommittedSeq - member.EffectiveReadSeq);

@@ -66,6 +66,7 @@ public static class Problems
         MessageError.ConversationNotFound => Of(404, "conversation_not_found", "No such conversation, or you are not in it."),
         MessageError.MessageNotFound => Of(404, "message_not_found", "No such message in this conversation."),
         MessageError.RateLimited when response is not null => RateLimited(response, retryAfter ?? TimeSpan.FromSeconds(1)),
+        MessageError.RateLimited => Of(429, "rate_limited", "Too many messages; slow down."),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error."),
     };
 

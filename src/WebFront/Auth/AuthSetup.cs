@@ -7,8 +7,8 @@ namespace Social.WebFront.Auth;
 public static class AuthSetup
 {
     private const string SelectorScheme = "Bearer";
-    private const string SocialScheme = "Social";
-    private const string ExternalScheme = "External";
+    public const string SocialScheme = "Social";
+    public const string ExternalScheme = "External";
 
     /// <summary>
     /// JWT bearer authentication: our own tokens, and an outside issuer's when configured. A

@@ -35,6 +35,8 @@ public static class OrleansHosting
                     options.ServiceId = SocialNames.ServiceId;
                 });
                 client.UseSocialPostgresClustering(connectionString);
+                client.AddSocialStreams();
+                client.Services.AddSingleton<IClusterConnectionStatusObserver, Realtime.ResubscribeOnReconnect>();
             });
         }
         else

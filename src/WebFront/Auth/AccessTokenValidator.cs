@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Social.WebFront.Auth;
+
+/// <summary>
+/// Validates a token that did not arrive in a header (the raw WebSocket's auth frame) with the
+/// very same parameters the bearer schemes use, so both paths accept exactly the same tokens.
+/// </summary>
+public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schemes, IOptions<AuthOptions> auth)
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    /// <summary>The user id (<c>sub</c>) of a valid token, or null.</summary>
+    public async Task<string?> ValidateAsync(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token) || !_handler.CanReadToken(token))
+        {
+            return null;
+        }
+
+        var external = auth.Value.External;
+        var scheme = external.IsConfigured && _handler.ReadJsonWebToken(token).Issuer == external.Issuer
+            ? AuthSetup.ExternalScheme
+            : AuthSetup.SocialScheme;
+        var options = schemes.Get(scheme);
+        var parameters = options.TokenValidationParameters.Clone();
+        if (options.ConfigurationManager is { } manager)
+        {
+            var configuration = await manager.GetConfigurationAsync(CancellationToken.None);
+            parameters.IssuerSigningKeys = configuration.SigningKeys;
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, parameters);
+        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).FindFirstValue(JwtRegisteredClaimNames.Sub) : null;
+    }
+}

@@ -1,0 +1,30 @@
+using Social.Grains.Realtime;
+using Social.Storage.Accounts;
+
+namespace Social.WebFront.Realtime;
+
+/// <summary>An event as clients see it: the contract's name and its payload.</summary>
+public sealed record ClientEvent(string Name, object Payload)
+{
+    /// <summary>Turns a stream event into the contract's shape, adding public profiles where the contract shows them.</summary>
+    public static async Task<ClientEvent?> FromAsync(UserEvent userEvent, IUserDirectory directory)
+    {
+        switch (userEvent)
+        {
+            case NewMessageEvent e:
+                return new ClientEvent("new_message", e.Message);
+            case ReadReceiptEvent e:
+                return new ClientEvent("read_receipt", new ReadReceiptPayload(e.ConversationId, e.ReaderId, e.LastReadSeq, e.ReadAt));
+            case TypingEvent e:
+                return new ClientEvent("typing", new TypingPayload(e.ConversationId, e.UserId));
+            case FriendRequestEvent e:
+                var from = await directory.FindByIdAsync(e.FromUserId);
+                return from is null ? null : new ClientEvent("friend_request", new FriendRequestPayload(from.UserId, from.Username, from.DisplayName, e.CreatedAt));
+            case FriendAcceptedEvent e:
+                var friend = await directory.FindByIdAsync(e.UserId);
+                return friend is null ? null : new ClientEvent("friend_accepted", new FriendAcceptedPayload(friend.UserId, friend.Username, friend.DisplayName));
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.SignalR;
+using Social.WebFront.Auth;
+
+namespace Social.WebFront.Realtime;
+
+public static class RealtimeSetup
+{
+    public static WebApplicationBuilder AddSocialRealtime(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR().AddMessagePackProtocol();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<AccessTokenValidator>();
+        builder.Services.AddSingleton<UserStreamSubscriptions>();
+        builder.Services.AddSingleton<WebSocketConnections>();
+        builder.Services.AddSingleton<IUserEventSink>(services => services.GetRequiredService<WebSocketConnections>());
+        builder.Services.AddSingleton<IUserEventSink, SignalRUserEventSink>();
+        return builder;
+    }
+
+    public static WebApplication MapSocialRealtime(this WebApplication app)
+    {
+        app.MapHub<MessagesHub>("/hubs/messages");
+        app.MapRawWebSocket();
+        return app;
+    }
+
+    /// <summary>
+    /// WebSocket keep-alive: the server pings every 15 s and drops a socket whose peer has not
+    /// answered within 30 s (a silent client, a dead network path).
+    /// </summary>
+    public static WebApplication UseSocialWebSockets(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions
+        {
+            KeepAliveInterval = TimeSpan.FromSeconds(15),
+            KeepAliveTimeout = TimeSpan.FromSeconds(30),
+        });
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Social.WebFront.Tests;
+
+/// <summary>The real server on Kestrel, bound to a free loopback port, for real SignalR and WebSocket clients.</summary>
+public sealed class KestrelApiFactory : SocialApiFactory
+{
+    public KestrelApiFactory()
+        : base(connectionString: null, settings: null)
+    {
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient CreateLoopbackClient() => new() { BaseAddress = BaseAddress };
+}
+
+[CollectionDefinition(Name)]
+public sealed class KestrelServerDefinition : ICollectionFixture<KestrelApiFactory>
+{
+    public const string Name = "kestrel";
+}

@@ -1,0 +1,334 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Social.WebFront.Realtime;
+
+namespace Social.WebFront.Tests;
+
+[Collection(KestrelServerDefinition.Name)]
+public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+    private readonly List<HubConnection> _connections = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync()
+    {
+        var client = server.CreateLoopbackClient();
+        var user = await client.RegisterAsync();
+        return (client.As(user), user);
+    }
+
+    private async Task<((HttpClient Client, RegisteredUser User) A, (HttpClient Client, RegisteredUser User) B)> FriendsAsync()
+    {
+        var a = await SignUpAsync();
+        var b = await SignUpAsync();
+        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
+        await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
+        return (a, b);
+    }
+
+    /// <summary>A connected hub client that records every event it hears, by name.</summary>
+    private async Task<Listener> ConnectAsync(RegisteredUser user, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken));
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
+        var listener = new Listener(connection, messagePack);
+        await connection.StartAsync();
+        _connections.Add(connection);
+        return listener;
+    }
+
+    [Fact]
+    public async Task Hub_refuses_a_connection_without_a_valid_token()
+    {
+        var negotiate = await server.CreateLoopbackClient().PostAsync("/hubs/messages/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
+
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>("not-a-token"))
+            .Build();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync());
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_connection_of_the_recipient_and_the_senders_other_tab_get_new_message()
+    {
+        var (a, b) = await FriendsAsync();
+        var bTab1 = await ConnectAsync(b.User);
+        var bTab2 = await ConnectAsync(b.User, messagePack: true);
+        var aOtherTab = await ConnectAsync(a.User);
+
+        var sent = await (await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "live!" })).JsonAsync();
+        var messageId = sent.GetProperty("messageId").GetString();
+
+        foreach (var listener in new[] { bTab1, bTab2, aOtherTab })
+        {
+            var received = await listener.NextAsync("new_message");
+            Assert.Equal(messageId, received.GetProperty("messageId").GetString());
+            Assert.Equal("live!", received.GetProperty("content").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Hub_methods_follow_the_same_rules_as_rest()
+    {
+        var (a, b) = await FriendsAsync();
+        var stranger = await SignUpAsync();
+        var aHub = await ConnectAsync(a.User);
+        var bHub = await ConnectAsync(b.User);
+
+        var message = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = "via hub", clientMessageId = "h1" });
+        Assert.Equal(1, message.GetProperty("seq").GetInt64());
+        var again = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = "via hub", clientMessageId = "h1" });
+        Assert.Equal(message.GetProperty("messageId").GetString(), again.GetProperty("messageId").GetString());
+        Assert.Equal("via hub", (await bHub.NextAsync("new_message")).GetProperty("content").GetString());
+
+        var strangerHub = await ConnectAsync(stranger.User);
+        var refused = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = a.User.UserId, content = "hi" }));
+        Assert.Equal("not_friends", CodeOf(refused));
+        var empty = await Assert.ThrowsAsync<HubException>(() => aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = " " }));
+        Assert.Equal("empty_message", CodeOf(empty));
+
+        var conversationId = message.GetProperty("conversationId").GetString();
+        var read = await bHub.Connection.InvokeAsync<JsonElement>("MarkRead", new { conversationId, upToSeq = (long?)null });
+        Assert.Equal(1, read.GetProperty("lastReadSeq").GetInt64());
+        var receipt = await aHub.NextAsync("read_receipt");
+        Assert.Equal(b.User.UserId, receipt.GetProperty("readerId").GetString());
+        Assert.Equal(1, receipt.GetProperty("lastReadSeq").GetInt64());
+
+        await bHub.Connection.InvokeAsync("Typing", conversationId);
+        var typing = await aHub.NextAsync("typing");
+        Assert.Equal(b.User.UserId, typing.GetProperty("userId").GetString());
+        var notMine = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync("Typing", conversationId));
+        Assert.Equal("conversation_not_found", CodeOf(notMine));
+    }
+
+    [Fact]
+    public async Task Friend_requests_and_acceptances_are_pushed_with_profiles()
+    {
+        var a = await SignUpAsync();
+        var b = await SignUpAsync();
+        var aHub = await ConnectAsync(a.User);
+        var bHub = await ConnectAsync(b.User);
+
+        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
+        var request = await bHub.NextAsync("friend_request");
+        Assert.Equal(a.User.UserId, request.GetProperty("fromUserId").GetString());
+        Assert.Equal(a.User.Username, request.GetProperty("username").GetString());
+
+        await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
+        var accepted = await aHub.NextAsync("friend_accepted");
+        Assert.Equal(b.User.UserId, accepted.GetProperty("userId").GetString());
+        Assert.Equal(b.User.Username, accepted.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task A_user_offline_when_the_message_was_sent_finds_it_after_connecting()
+    {
+        var (a, b) = await FriendsAsync();
+        var sent = await (await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "while you were out" })).JsonAsync();
+
+        var bHub = await ConnectAsync(b.User);
+        var conversationId = sent.GetProperty("conversationId").GetString();
+        var missed = await (await b.Client.GetAsync($"/api/messages/{conversationId}?afterSeq=0")).JsonAsync();
+        Assert.Equal("while you were out", Assert.Single(missed.GetProperty("items").EnumerateArray()).GetProperty("content").GetString());
+
+        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "and now live" });
+
+        // The earlier message may also arrive live if its push was still queued when B connected.
+        var live = await bHub.NextAsync("new_message");
+        if (live.GetProperty("content").GetString() == "while you were out")
+        {
+            live = await bHub.NextAsync("new_message");
+        }
+
+        Assert.Equal("and now live", live.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Raw_websocket_authenticates_answers_ping_and_pushes_events()
+    {
+        var (a, b) = await FriendsAsync();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+
+        await SendAsync(socket, new { action = "auth", token = b.User.AccessToken });
+        var ok = await ReceiveAsync(socket);
+        Assert.Equal("auth_ok", ok.GetProperty("type").GetString());
+        Assert.Equal(b.User.UserId, ok.GetProperty("userId").GetString());
+
+        await SendAsync(socket, new { action = "ping" });
+        Assert.Equal("pong", (await ReceiveTypeAsync(socket, "pong")).GetProperty("type").GetString());
+
+        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "over ws" });
+        var pushed = await ReceiveTypeAsync(socket, "new_message");
+        Assert.Equal("over ws", pushed.GetProperty("data").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Raw_websocket_with_a_bad_token_gets_auth_failed_and_is_closed()
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+
+        await SendAsync(socket, new { action = "auth", token = "forged" });
+
+        var error = await ReceiveAsync(socket);
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Equal("auth_failed", error.GetProperty("code").GetString());
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(EventTimeout);
+        var close = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+    }
+
+    [Fact]
+    public async Task Connect_disconnect_cycles_leave_no_subscriptions_behind()
+    {
+        var users = new List<RegisteredUser>();
+        for (var i = 0; i < 5; i++)
+        {
+            users.Add((await SignUpAsync()).User);
+        }
+
+        var subscriptions = server.Services.GetRequiredService<UserStreamSubscriptions>();
+        for (var round = 0; round < 20; round++)
+        {
+            var connections = new List<HubConnection>();
+            foreach (var user in users)
+            {
+                for (var tab = 0; tab < 2; tab++)
+                {
+                    var connection = new HubConnectionBuilder()
+                        .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
+                        .Build();
+                    connections.Add(connection);
+                }
+            }
+
+            await Task.WhenAll(connections.Select(c => c.StartAsync()));
+            await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
+        }
+
+        var deadline = DateTime.UtcNow + EventTimeout;
+        while (subscriptions.CountSubscribed(users.Select(u => u.UserId)) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, subscriptions.CountSubscribed(users.Select(u => u.UserId)));
+    }
+
+    /// <summary>
+    /// SignalR puts "An unexpected error occurred invoking 'X' on the server. HubException: " before
+    /// the server's message on the wire; the server's message itself starts with the code.
+    /// </summary>
+    private static string CodeOf(HubException exception)
+    {
+        const string marker = "HubException: ";
+        var message = exception.Message[(exception.Message.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
+        return message[..message.IndexOf(':', StringComparison.Ordinal)];
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, object frame) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>The next frame of <paramref name="type"/>, skipping other events (a friend_accepted still queued, say).</summary>
+    private static async Task<JsonElement> ReceiveTypeAsync(ClientWebSocket socket, string type)
+    {
+        while (true)
+        {
+            var frame = await ReceiveAsync(socket);
+            if (frame.GetProperty("type").GetString() == type)
+            {
+                return frame;
+            }
+        }
+    }
+
+    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(EventTimeout);
+        var buffer = new byte[64 * 1024];
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
+    }
+
+    public sealed class MessageDto
+    {
+        public string MessageId { get; set; } = "";
+
+        public string ConversationId { get; set; } = "";
+
+        public long Seq { get; set; }
+
+        public string SenderId { get; set; } = "";
+
+        public string RecipientId { get; set; } = "";
+
+        public string Content { get; set; } = "";
+
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public bool IsGreeting { get; set; }
+
+        public string? ClientMessageId { get; set; }
+    }
+
+    /// <summary>Collects a hub connection's events per name, in arrival order.</summary>
+    private sealed class Listener
+    {
+        private readonly Dictionary<string, Channel<JsonElement>> _events = [];
+
+        public Listener(HubConnection connection, bool messagePack)
+        {
+            Connection = connection;
+            foreach (var name in new[] { "new_message", "read_receipt", "friend_request", "friend_accepted", "typing", "error" })
+            {
+                var channel = Channel.CreateUnbounded<JsonElement>();
+                _events[name] = channel;
+                if (!messagePack)
+                {
+                    connection.On<JsonElement>(name, payload => channel.Writer.TryWrite(payload));
+                }
+                else if (name == "new_message")
+                {
+                    // MessagePack carries member names as declared; read it into a typed shape.
+                    connection.On<MessageDto>(name, payload => channel.Writer.TryWrite(JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web)));
+                }
+            }
+        }
+
+        public HubConnection Connection { get; }
+
+        public async Task<JsonElement> NextAsync(string name)
+        {
+            using var timeout = new CancellationTokenSource(EventTimeout);
+            return await _events[name].Reader.ReadAsync(timeout.Token);
+        }
+    }
+}

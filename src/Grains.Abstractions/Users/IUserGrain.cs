@@ -45,13 +45,14 @@ public interface IUserGrain : IGrainWithStringKey
 
     // ---- Called by IConversationGrain only ----
 
-    /// <summary>Takes one token from the user's message bucket, or says how long to wait.</summary>
-    [Alias("AdmitMessage")]
-    Task<TimeSpan?> AdmitMessage();
-
-    /// <summary>Counts one greeting against the daily limit, or says how long to wait.</summary>
-    [Alias("AdmitGreeting")]
-    Task<TimeSpan?> AdmitGreeting();
+    /// <summary>
+    /// Decides whether this user may send to <paramref name="peerId"/> now: the relationship as this
+    /// grain holds it (projected by the pair grain before any friend change is acknowledged), the
+    /// plan for greetings, and the message or greeting rate limit, whose token is only taken when
+    /// everything else allows the send. One call per send.
+    /// </summary>
+    [Alias("AdmitSend")]
+    Task<SendAdmission> AdmitSend(string peerId, bool isGreeting);
 
     /// <summary>A conversation of this user changed; updates the in-memory index. Never stored.</summary>
     [OneWay]

@@ -118,7 +118,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         {
             Forget(command, clientKey, outcome, new InvalidOperationException("Greeting already sent."), releaseGreeting: false);
             var pair = GrainFactory.GetFriendship(command.SenderId, command.RecipientId);
-            if ((await pair.GetView(command.SenderId)).Status == PeerStatus.Friends)
+            if ((await GrainFactory.GetUser(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
             {
                 return SendResult.Fail(MessageError.AlreadyFriends);
             }
@@ -250,37 +250,11 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         return Task.FromResult(true);
     }
 
-    /// <summary>The rules a send must pass, asked of the grains that own them; null when admitted.</summary>
+    /// <summary>The rules a send must pass, asked of the sender's grain that owns them; null when admitted.</summary>
     private async Task<SendResult?> Admit(SendMessageCommand command)
     {
-        var sender = GrainFactory.GetUser(command.SenderId);
-        var view = await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).GetView(command.SenderId);
-        if (view.IsBlockedEitherWay)
-        {
-            return SendResult.Fail(MessageError.Blocked);
-        }
-
-        if (command.IsGreeting)
-        {
-            if (view.Status == PeerStatus.Friends)
-            {
-                return SendResult.Fail(MessageError.AlreadyFriends);
-            }
-
-            if ((await sender.GetSummary()).Plan != Plan.Pro)
-            {
-                return SendResult.Fail(MessageError.ProRequired);
-            }
-
-            return await sender.AdmitGreeting() is { } wait ? SendResult.Fail(MessageError.RateLimited, wait) : null;
-        }
-
-        if (view.Status != PeerStatus.Friends)
-        {
-            return SendResult.Fail(MessageError.NotFriends);
-        }
-
-        return await sender.AdmitMessage() is { } retryAfter ? SendResult.Fail(MessageError.RateLimited, retryAfter) : null;
+        var admission = await GrainFactory.GetUser(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
+        return admission.IsAdmitted ? null : SendResult.Fail(admission.Error, admission.RetryAfter);
     }
 
     private async Task EnsureCreated(SendMessageCommand command)

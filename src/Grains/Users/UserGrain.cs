@@ -79,14 +79,35 @@ public sealed class UserGrain(
 
     public async Task<UnreadSummary> GetUnread() => (await Conversations()).Unread();
 
-    public Task<TimeSpan?> AdmitMessage()
+    public async Task<SendAdmission> AdmitSend(string peerId, bool isGreeting)
     {
-        _messageBucket ??= new TokenBucket(_rateLimits.MessageBurst, _rateLimits.MessagesPerSecond, time);
-        return Task.FromResult<TimeSpan?>(_messageBucket.TryTake(out var retryAfter) ? null : retryAfter);
-    }
+        var view = Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody;
+        if (view.IsBlockedEitherWay)
+        {
+            return new SendAdmission(MessageError.Blocked);
+        }
 
-    public async Task<TimeSpan?> AdmitGreeting()
-    {
+        if (!isGreeting)
+        {
+            if (view.Status != PeerStatus.Friends)
+            {
+                return new SendAdmission(MessageError.NotFriends);
+            }
+
+            _messageBucket ??= new TokenBucket(_rateLimits.MessageBurst, _rateLimits.MessagesPerSecond, time);
+            return _messageBucket.TryTake(out var wait) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, wait);
+        }
+
+        if (view.Status == PeerStatus.Friends)
+        {
+            return new SendAdmission(MessageError.AlreadyFriends);
+        }
+
+        if (state.State.Plan != Plan.Pro)
+        {
+            return new SendAdmission(MessageError.ProRequired);
+        }
+
         if (_greetings is null)
         {
             // Seeded from storage, so a reactivation cannot reset the day's count.
@@ -96,7 +117,7 @@ public sealed class UserGrain(
             _greetings ??= counter;
         }
 
-        return _greetings.TryAdd(out var retryAfter) ? null : retryAfter;
+        return _greetings.TryAdd(out var retryAfter) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
     }
 
     public Task OnConversationActivity(ConversationActivity activity)

@@ -22,8 +22,14 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseSocialProblems();
+
+// The web client (generated into wwwroot from web/ by the build). no-cache: browsers revalidate
+// the unversioned modules, so a new build is picked up on reload.
+app.UseDefaultFiles();
+app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache" });
 app.UseSocialWebSockets();
 app.UseAuthentication();
+app.UseExternalUserProvisioning();
 app.UseAuthorization();
 app.UseRateLimiter();
 

@@ -22,6 +22,7 @@ public static class AuthSetup
         var key = SigningKeys.Resolve(options);
         builder.Services.AddSingleton(key);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<ExternalUserProvisioning>();
 
         var authentication = builder.Services
             .AddAuthentication(SelectorScheme)
@@ -61,6 +62,21 @@ public static class AuthSetup
 
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    /// <summary>After authentication: an outside issuer's user gets an account on first sight.</summary>
+    public static WebApplication UseExternalUserProvisioning(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                await context.RequestServices.GetRequiredService<ExternalUserProvisioning>().EnsureAccountAsync(context.User, context.RequestAborted);
+            }
+
+            await next(context);
+        });
+        return app;
     }
 
     private static string SelectScheme(HttpContext context, ExternalIssuerOptions external)

@@ -242,6 +242,39 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         Assert.Equal(0, subscriptions.CountSubscribed(users.Select(u => u.UserId)));
     }
 
+    [Fact]
+    public async Task Ten_thousand_websocket_connect_disconnect_cycles_leave_no_subscriptions_behind()
+    {
+        var users = new List<RegisteredUser>();
+        for (var i = 0; i < 50; i++)
+        {
+            users.Add((await SignUpAsync()).User);
+        }
+
+        var cycles = 0;
+        var uri = new Uri($"ws://{server.BaseAddress.Authority}/ws/messages");
+        await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, cancellationToken) =>
+        {
+            var user = users[i % users.Count];
+            using var socket = new ClientWebSocket();
+            await socket.ConnectAsync(uri, cancellationToken);
+            await SendAsync(socket, new { action = "auth", token = user.AccessToken });
+            Assert.Equal("auth_ok", (await ReceiveTypeAsync(socket, "auth_ok")).GetProperty("type").GetString());
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cancellationToken);
+            Interlocked.Increment(ref cycles);
+        });
+
+        var subscriptions = server.Services.GetRequiredService<UserStreamSubscriptions>();
+        var deadline = DateTime.UtcNow + EventTimeout;
+        while (subscriptions.CountSubscribed(users.Select(u => u.UserId)) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(10_000, cycles);
+        Assert.Equal(0, subscriptions.CountSubscribed(users.Select(u => u.UserId)));
+    }
+
     /// <summary>
     /// SignalR puts "An unexpected error occurred invoking 'X' on the server. HubException: " before
     /// the server's message on the wire; the server's message itself starts with the code.

@@ -255,6 +255,19 @@ public sealed class MessagingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_greetings_from_a_free_user_file_no_friend_request()
+    {
+        var (free, target) = (TestUsers.NewId("free"), TestUsers.NewId("target"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            _grains.GetDirectConversation(free, target).Send(new SendMessageCommand(free, target, "hi", null, IsGreeting: true))));
+
+        Assert.All(results, r => Assert.Contains(r.Error, new[] { MessageError.ProRequired, MessageError.GreetingAlreadySent }));
+        Assert.Contains(results, r => r.Error == MessageError.ProRequired);
+        Assert.Equal(Friends.PeerStatus.None, (await _grains.GetFriendship(free, target).GetView(target)).Status);
+    }
+
+    [Fact]
     public async Task Content_rules_count_code_points_not_utf16_units()
     {
         var (a, b) = await FriendsAsync();

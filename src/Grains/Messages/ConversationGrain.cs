@@ -28,6 +28,8 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
 
     private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
     private readonly RecentWindow _window = new(WindowSize);
+    // Senders whose greeting is stored, and those whose greeting is stored or on its way.
+    private readonly HashSet<string> _greeted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _greetingSenders = new(StringComparer.Ordinal);
     // Client ids of sends in flight (duplicates wait for the first) and of stored messages (by seq).
     private readonly Dictionary<(string Sender, string ClientId), Task<Message>> _byClientId = [];
@@ -64,6 +66,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         _lastAssignedSeq = _lastCommittedSeq = snapshot.LastSeq;
         _window.Load(snapshot.Recent);
         _greetingSenders.UnionWith(snapshot.GreetingSenders);
+        _greeted.UnionWith(snapshot.GreetingSenders);
         foreach (var key in snapshot.RecentClientMessageIds)
         {
             _storedClientIds[(key.SenderId, key.ClientMessageId)] = key.Seq;
@@ -123,8 +126,13 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
                 return SendResult.Fail(MessageError.AlreadyFriends);
             }
 
-            // A retry after a greeting whose request was not filed completes the filing.
-            await pair.FileGreetingRequest(command.SenderId);
+            // A retry after a stored greeting whose request was not filed completes the filing
+            // (not while the first greeting is still in flight: it may yet be refused).
+            if (_greeted.Contains(command.SenderId))
+            {
+                await pair.FileGreetingRequest(command.SenderId);
+            }
+
             return SendResult.Fail(MessageError.GreetingAlreadySent);
         }
 
@@ -148,6 +156,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
 
             if (command.IsGreeting)
             {
+                _greeted.Add(command.SenderId);
                 await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).FileGreetingRequest(command.SenderId);
             }
 

@@ -63,14 +63,14 @@ public sealed class CpuMeter
     }
 
     /// <summary>
-    /// Waits, at most <paramref name="limit"/>, until the machine has been nearly idle (under 10%
+    /// Waits, at most <paramref name="limit"/>, until the machine has been nearly idle (under 25%
     /// busy) for five seconds in a row, so that other work on a shared machine does not take a share
     /// of the measured phase. Returns false when it never was.
     /// </summary>
     public static async Task<bool> WaitForQuietAsync(TimeSpan limit, TextWriter progress, CancellationToken cancellationToken)
     {
         const int QuietSecondsNeeded = 5;
-        const double QuietBusyPercent = 10;
+        const double QuietBusyPercent = 25;
         var started = Stopwatch.GetTimestamp();
         var quietSeconds = 0;
         var announced = false;

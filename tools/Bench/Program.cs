@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Social.Bench;
 
 // The friend-system benchmark (issue 2): friend request + accept pairs per second through the
@@ -22,11 +23,18 @@ if (BenchOptions.Parse(args, out var error) is not { } options)
 
 // Every run ends by itself: the whole run (PostgreSQL, silo or front end, load) is bounded by --timeout.
 using var cancellation = new CancellationTokenSource(options.Timeout);
+// Ctrl+C and SIGTERM cancel the run instead of ending the process, so that the front end child
+// process and the silo are stopped on the way out.
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     cancellation.Cancel();
 };
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
 
 var progress = Console.Error;
 var startedAt = DateTimeOffset.UtcNow;

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime.Providers;
+using Social.Grains.Realtime;
 using Social.Grains.RateLimiting;
 using Social.Grains.Users;
 
@@ -13,17 +16,27 @@ public static class SocialSiloExtensions
     /// <summary>
     /// Configures a silo for Social: PostgreSQL clustering and storage when
     /// <c>ConnectionStrings:Social</c> is set, otherwise the embedded default (localhost
-    /// clustering, in-memory storage: nothing survives a restart).
+    /// clustering, in-memory storage: nothing survives a restart). Membership probes use
+    /// <see cref="SocialMembershipDefaults"/>, overridable in <c>Social:Cluster:Membership</c>.
     /// </summary>
     public static ISiloBuilder AddSocialSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddSocialGrainOptions(configuration);
         silo.AddSocialStreams();
-        silo.Configure<Orleans.Configuration.ClusterOptions>(options =>
+
+        // After a silo dies, the survivors' stream pulling agents fail to read the queues it held
+        // until the queues reactivate; Orleans then waits 10–20 s before reading again, and users'
+        // events wait with it. Retry within a second or two instead.
+        silo.Services.AddKeyedSingleton<IQueueReaderBackoffProvider>(UserStreams.Provider, new QuickQueueReaderBackoff());
+        silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = SocialNames.ClusterId;
             options.ServiceId = SocialNames.ServiceId;
         });
+
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure(SocialMembershipDefaults.Apply)
+            .Bind(configuration.GetSection(SocialClusterOptions.MembershipSection));
 
         var cluster = configuration.GetSection(SocialClusterOptions.Section).Get<SocialClusterOptions>() ?? new SocialClusterOptions();
         var connectionString = configuration.GetConnectionString("Social");
@@ -36,11 +49,26 @@ public static class SocialSiloExtensions
         }
         else
         {
-            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            silo.ConfigureEndpoints(ResolveAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseSocialPostgres(connectionString);
         }
 
         return silo;
+    }
+
+    /// <summary>An IP address as it is, or the first IPv4 (else any) address a host name resolves to.</summary>
+    private static IPAddress ResolveAddress(string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        if (IPAddress.TryParse(address, out var ip))
+        {
+            return ip;
+        }
+
+        var resolved = Dns.GetHostAddresses(address);
+        return resolved.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? resolved.FirstOrDefault()
+            ?? throw new InvalidOperationException($"{SocialClusterOptions.Section}:AdvertisedAddress '{address}' does not resolve to an address.");
     }
 
     /// <summary>Options and services the grains need; used by silos and test clusters alike.</summary>
@@ -51,6 +79,14 @@ public static class SocialSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
+}
+
+/// <summary>200 ms, 400 ms, 800 ms, then every 1.6 s: how long a stream pulling agent waits before reading a queue again after a failed read.</summary>
+internal sealed class QuickQueueReaderBackoff : IQueueReaderBackoffProvider
+{
+    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan Next(int attempt) => First * (1 << Math.Clamp(attempt - 1, 0, 3));
 }
 
 internal sealed partial class EmbeddedModeAnnouncer(ILogger<EmbeddedModeAnnouncer> logger) : Microsoft.Extensions.Hosting.IHostedService

@@ -7,6 +7,28 @@ namespace Social.WebFront.Hosting;
 
 public static class OrleansHosting
 {
+    /// <summary>Orleans' <c>GatewayOptions</c> for a front in client mode.</summary>
+    public const string GatewaySection = "Social:Cluster:Gateway";
+
+    /// <summary>Orleans' <c>ClientMessagingOptions</c> for a front in client mode.</summary>
+    public const string ClientMessagingSection = "Social:Cluster:ClientMessaging";
+
+    /// <summary>
+    /// How often a client-mode front re-reads the silos' gateways from the membership table
+    /// (Orleans: 1 minute). A gateway whose connection breaks (a killed silo) is dropped at once;
+    /// one that stops answering (a hung silo) only when this refresh finds it declared dead, and
+    /// a silo that joins takes client traffic from the next refresh on.
+    /// </summary>
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a client-mode front waits for a grain call (Orleans: 30 s). A call in flight to a
+    /// silo that hangs is not failed when membership declares the silo dead (Orleans does that
+    /// for silos, not for clients), so this bounds how long such a request waits before it is
+    /// answered 503 and can be retried.
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The front end's link to the cluster. By default it hosts a silo in-process (one command,
     /// one complete server). With <c>Social:Cluster:Mode=client</c> it is a plain Orleans client
@@ -35,6 +57,12 @@ public static class OrleansHosting
                     options.ServiceId = SocialNames.ServiceId;
                 });
                 client.UseSocialPostgresClustering(connectionString);
+                client.Services.AddOptions<Orleans.Configuration.GatewayOptions>()
+                    .Configure(options => options.GatewayListRefreshPeriod = GatewayListRefreshPeriod)
+                    .Bind(configuration.GetSection(GatewaySection));
+                client.Services.AddOptions<Orleans.Configuration.ClientMessagingOptions>()
+                    .Configure(options => options.ResponseTimeout = ResponseTimeout)
+                    .Bind(configuration.GetSection(ClientMessagingSection));
                 client.AddSocialStreams();
                 client.Services.AddSingleton<IClusterConnectionStatusObserver, Realtime.ResubscribeOnReconnect>();
             });

@@ -1,0 +1,18 @@
+# A Social silo (src/Silo). Build from the repository root:
+#   docker build -f deploy/silo.Dockerfile -t social-silo .
+# Configuration is environment variables; see docs/deployment.md.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0
+WORKDIR /app
+COPY --from=build /app ./
+ENV DOTNET_ENVIRONMENT=Production \
+    Social__Cluster__SiloPort=11111 \
+    Social__Cluster__GatewayPort=30000
+EXPOSE 11111 30000
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Social.Silo.dll"]

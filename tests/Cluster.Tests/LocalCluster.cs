@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+using Social.Grains;
+using Social.Testing;
+using Xunit.Abstractions;
+
+namespace Social.Cluster.Tests;
+
+/// <summary>
+/// A scaled-out Social on loopback, as <c>deploy/run-local.sh</c> starts it: separate silo
+/// processes and front-end processes (Orleans clients) sharing one PostgreSQL database, each on
+/// its own free 127.0.0.1 port. Everything it started is killed on dispose.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    /// <summary>Orleans' <c>SiloStatus</c> values as stored in the membership table.</summary>
+    public const int Active = 3;
+    public const int Dead = 6;
+
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly Dictionary<int, ServiceProcess> _silosByPort = [];
+    private readonly ProcessWatchdog _watchdog = new();
+    private readonly NpgsqlDataSource _database;
+    private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private IHost? _orleansClient;
+
+    private LocalCluster(string connectionString)
+    {
+        ConnectionString = connectionString;
+        _database = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Since the cluster was created; the time base of the processes' log lines.</summary>
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    public static async Task<LocalCluster> CreateAsync(string name)
+    {
+        var server = await PostgresServer.GetAsync();
+        return new LocalCluster(await server.CreateDatabaseAsync(name));
+    }
+
+    /// <summary>The silo listening on <paramref name="siloPort"/>.</summary>
+    public int SiloPortOf(ServiceProcess silo) => _silosByPort.Single(pair => pair.Value == silo).Key;
+
+    public ServiceProcess StartSilo(string name, out int siloPort)
+    {
+        siloPort = FreeLoopbackPort();
+        var silo = Start(name, ServiceProcess.DllOf("Silo", "Social.Silo"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Social"] = ConnectionString,
+            ["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+            ["Social__Cluster__GatewayPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
+            ["Social__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            // The tests send faster than a person; the limits themselves are tested elsewhere.
+            ["Social__RateLimits__MessagesPerSecond"] = "1000",
+            ["Social__RateLimits__MessageBurst"] = "1000",
+        }, []);
+        _silosByPort[siloPort] = silo;
+        return silo;
+    }
+
+    public (ServiceProcess Process, Uri BaseAddress) StartFront(string name)
+    {
+        var port = FreeLoopbackPort();
+        var front = Start(name, ServiceProcess.DllOf("WebFront", "Social.WebFront"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Social"] = ConnectionString,
+            ["Social__Cluster__Mode"] = "client",
+            ["Social__Auth__SigningKey"] = _signingKey,
+            ["Social__RateLimits__RegistrationsPerMinute"] = "10000",
+        }, ["--urls", $"http://127.0.0.1:{port}"]);
+        return (front, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>Waits until <paramref name="count"/> silos are Active in the membership table.</summary>
+    public async Task WaitForActiveSilosAsync(int count, CancellationToken cancellationToken)
+    {
+        while ((await MembershipAsync(cancellationToken)).Count(row => row.Status == Active) < count)
+        {
+            ThrowIfAnyExited();
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until GET /health/ready answers 200 (the front reaches the cluster and the database).</summary>
+    public async Task WaitUntilReadyAsync(Uri front, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            ThrowIfAnyExited();
+            try
+            {
+                using var response = await http.GetAsync("/health/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>The membership table's rows: silo port and status.</summary>
+    public async Task<IReadOnlyList<(int Port, int Status)>> MembershipAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _database.CreateCommand("SELECT port, status FROM orleansmembershiptable WHERE deploymentid = @cluster");
+        command.Parameters.AddWithValue("cluster", SocialNames.ClusterId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(int, int)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The silo process that hosts <paramref name="conversationId"/>'s grain, if it is active.</summary>
+    public async Task<ServiceProcess?> SiloHostingConversationAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var grains = await GrainsAsync(cancellationToken);
+        return await SiloHostingAsync(grains, grains.GetConversation(conversationId), cancellationToken);
+    }
+
+    /// <summary>
+    /// The silo process that hosts the pub-sub rendezvous grain of <paramref name="userId"/>'s event
+    /// stream (it holds the stream's subscriptions; its key is "provider/namespace/user id"), once a
+    /// front has subscribed to that stream.
+    /// </summary>
+    public async Task<ServiceProcess?> SiloHostingUserStreamSubscriptionsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var grains = await GrainsAsync(cancellationToken);
+        var rendezvous = await grains.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("pubsubrendezvous"), cancellationToken);
+        var suffix = "/user/" + userId;
+        var grainId = rendezvous.FirstOrDefault(id => id.Key.ToString()!.EndsWith(suffix, StringComparison.Ordinal));
+        return grainId.IsDefault ? null : await SiloHostingAsync(grains, grains.GetGrain(grainId), cancellationToken);
+    }
+
+    private async Task<ServiceProcess?> SiloHostingAsync(IClusterClient grains, IAddressable grain, CancellationToken cancellationToken)
+    {
+        var address = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain, cancellationToken);
+        return address is not null && _silosByPort.TryGetValue(address.Endpoint.Port, out var silo) ? silo : null;
+    }
+
+    /// <summary>Writes every process's warnings and errors (the last <paramref name="perProcess"/> lines of each) to the test output.</summary>
+    public void WriteLogs(ITestOutputHelper output, int perProcess = 15)
+    {
+        foreach (var process in _processes)
+        {
+            var lines = process.Problems(perProcess).ToList();
+            output.WriteLine($"--- {process.Name} (pid {process.Id}{(process.HasExited ? ", exited" : "")}): {lines.Count} warning/error line(s) shown");
+            foreach (var line in lines)
+            {
+                output.WriteLine(line.Length <= 400 ? line : line[..400] + " …");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_orleansClient is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _orleansClient.StopAsync(timeout.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or OrleansException)
+            {
+                // Stopping a client of a dying cluster may time out; it is being thrown away.
+            }
+
+            _orleansClient.Dispose();
+        }
+
+        // Fronts first, then silos; SIGKILL, so this is bounded whatever state they are in.
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
+        _watchdog.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    private ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> arguments)
+    {
+        var process = ServiceProcess.Start(name, dll, environment, arguments, Clock);
+        _processes.Add(process);
+        _watchdog.Watch(process.Id);
+        return process;
+    }
+
+    private async Task<IClusterClient> GrainsAsync(CancellationToken cancellationToken)
+    {
+        if (_orleansClient is null)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = SocialNames.ClusterId;
+                    options.ServiceId = SocialNames.ServiceId;
+                });
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = "Npgsql";
+                    options.ConnectionString = ConnectionString;
+                });
+            });
+            var host = builder.Build();
+            await host.StartAsync(cancellationToken);
+            _orleansClient = host;
+        }
+
+        return _orleansClient.Services.GetRequiredService<IClusterClient>();
+    }
+
+    private void ThrowIfAnyExited()
+    {
+        if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+        {
+            throw new InvalidOperationException($"{exited.Name} exited during start-up:\n{string.Join('\n', exited.Log.TakeLast(40))}");
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

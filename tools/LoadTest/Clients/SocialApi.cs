@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Social.LoadTest.Measuring;
+
+namespace Social.LoadTest.Clients;
+
+/// <summary>A user the run registered: its id, name and access token.</summary>
+public sealed record SimulatedUser(int Index, string UserId, string Username, string AccessToken);
+
+/// <summary>What a set-up phase (registrations, friend pairs) did.</summary>
+public sealed record SetupPhase(int Attempted, int Succeeded, double Seconds, double PerSecond, LatencySummary Latency, SortedDictionary<string, int> Errors);
+
+/// <summary>The REST calls the load test needs for set-up: registration and friend request + accept.</summary>
+public sealed class SocialApi(Uri baseAddress) : IDisposable
+{
+    private const string Password = "load-test-password-1";
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 256,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(120),
+    };
+
+    /// <summary>Registers <paramref name="count"/> users, <paramref name="concurrency"/> at a time (the server hashes each password with PBKDF2).</summary>
+    public async Task<(SimulatedUser[] Users, SetupPhase Phase)> RegisterAsync(
+        string runTag, int count, int concurrency, CancellationToken cancellationToken)
+    {
+        var users = new SimulatedUser?[count];
+        var phase = await RunAsync("register", count, concurrency, async (i, ct) =>
+        {
+            var username = $"{runTag}_{i}";
+            using var response = await _http.PostAsJsonAsync(new Uri("/api/auth/register", UriKind.Relative),
+                new { username, password = Password }, ct);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                return await DescribeAsync("register", response, ct);
+            }
+
+            var registered = await response.Content.ReadFromJsonAsync<Registered>(ct)
+                ?? throw new InvalidOperationException("Registration answered without a body.");
+            users[i] = new SimulatedUser(i, registered.UserId, username, registered.AccessToken);
+            return null;
+        }, cancellationToken);
+        return ([.. users.OfType<SimulatedUser>()], phase);
+    }
+
+    /// <summary>Makes each pair friends: the first asks, the second accepts.</summary>
+    public Task<SetupPhase> PairAsync(IReadOnlyList<(SimulatedUser A, SimulatedUser B)> pairs, int concurrency, CancellationToken cancellationToken) =>
+        RunAsync("pair", pairs.Count, concurrency, async (i, ct) =>
+        {
+            var (a, b) = pairs[i];
+            using (var response = await PostAsync($"/api/friends/request/{Uri.EscapeDataString(b.UserId)}", a, ct))
+            {
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return await DescribeAsync("request", response, ct);
+                }
+            }
+
+            using (var response = await PostAsync($"/api/friends/accept/{Uri.EscapeDataString(a.UserId)}", b, ct))
+            {
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return await DescribeAsync("accept", response, ct);
+                }
+            }
+
+            return null;
+        }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Runs items 0..count-1 with <paramref name="concurrency"/> in flight; each returns null or why it failed.</summary>
+    public static async Task<SetupPhase> RunAsync(
+        string name, int count, int concurrency, Func<int, CancellationToken, Task<string?>> item, CancellationToken cancellationToken)
+    {
+        var latencies = new LatencyRecorder();
+        var errors = new ErrorCounter();
+        var next = -1;
+        var done = 0;
+        var started = Stopwatch.GetTimestamp();
+        await using (Progress.Show(() => FormattableString.Invariant(
+            $"{name}: {Volatile.Read(ref done)}/{count}, {Volatile.Read(ref done) / Math.Max(0.001, Stopwatch.GetElapsedTime(started).TotalSeconds):0.0}/s, {errors.Total} failed")))
+        {
+            var workers = Enumerable.Range(0, Math.Max(1, Math.Min(concurrency, count))).Select(_ => Task.Run(async () =>
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next)) < count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var itemStarted = Stopwatch.GetTimestamp();
+                    string? error;
+                    try
+                    {
+                        error = await item(index, cancellationToken);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        error = $"{name}: {ErrorCounter.Describe(exception)}";
+                    }
+
+                    if (error is null)
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(itemStarted).TotalMilliseconds);
+                        Interlocked.Increment(ref done);
+                    }
+                    else
+                    {
+                        errors.Add(error);
+                    }
+                }
+            }, cancellationToken)).ToList();
+            await Task.WhenAll(workers);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var summary = latencies.Summarize();
+        return new SetupPhase(count, summary.Count, Math.Round(seconds, 2), Math.Round(summary.Count / seconds, 1), summary, errors.Snapshot());
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string path, SimulatedUser caller, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>"request 409 already_friends": the step, the status and the problem's code when there is one.</summary>
+    private static async Task<string> DescribeAsync(string step, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? code = null;
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            code = problem.RootElement.TryGetProperty("code", out var value) ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return $"{step} {(int)response.StatusCode}{(code is null ? "" : " " + code)}";
+    }
+
+    private sealed record Registered(string UserId, string AccessToken);
+}

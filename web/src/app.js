@@ -1,0 +1,241 @@
+// The app shell: session, navbar (badges, connection state), hash routes, and the real-time
+// events that keep every view (and every tab) in step.
+import { users as usersApi } from './api/client.js';
+import { describeError } from './api/errors.js';
+import { mountAuth } from './auth/authView.js';
+import { session } from './auth/session.js';
+import { conversations } from './chat/conversations.js';
+import { mountMessages } from './chat/messagesView.js';
+import { friendsStore } from './friends/friendsStore.js';
+import { mountFriends } from './friends/friendsView.js';
+import { mountProfile } from './friends/profileView.js';
+import { RealtimeConnection } from './realtime/connection.js';
+import { h, nameOf, replaceChildren } from './ui/dom.js';
+import { toast } from './ui/toast.js';
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+const unreadBadge = document.getElementById('unread-badge');
+const requestsBadge = document.getElementById('requests-badge');
+const connectionState = document.getElementById('connection-state');
+const whoami = document.getElementById('whoami');
+
+const realtime = new RealtimeConnection(() => session.token);
+const channel = 'BroadcastChannel' in window ? new BroadcastChannel('social') : null;
+
+const STATE_TEXT = { connected: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', disconnected: 'Offline' };
+
+let current = null; // { name, view }
+let openConversationId = null;
+let running = false;
+
+const ctx = {
+  me: null,
+  realtime,
+  broadcast(message) {
+    channel?.postMessage({ ...message, userId: ctx.me?.userId });
+  },
+  setOpenConversation(conversationId) {
+    openConversationId = conversationId;
+  },
+  async refreshMe() {
+    ctx.me = await usersApi.me();
+    renderWhoami();
+    return ctx.me;
+  },
+};
+
+// --- routes ---------------------------------------------------------------------------------
+function parseRoute() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/');
+  const arg = parts[1] ? decodeURIComponent(parts[1]) : null;
+  switch (parts[0]) {
+    case 'friends':
+      return { name: 'friends', params: {} };
+    case 'users':
+      return arg ? { name: 'profile', params: { userId: arg } } : { name: 'friends', params: {} };
+    case 'chat':
+      return { name: 'messages', params: { peerId: arg } };
+    case 'messages':
+      return { name: 'messages', params: { peerId: null } };
+    default:
+      return null;
+  }
+}
+
+function route() {
+  if (!running) {
+    return;
+  }
+  const next = parseRoute();
+  if (!next) {
+    location.replace('#/messages');
+    return;
+  }
+  if (current?.name === next.name && current.view.update) {
+    current.view.update(next.params);
+  } else {
+    current?.view.unmount();
+    const mount = { friends: mountFriends, messages: mountMessages, profile: mountProfile }[next.name];
+    current = { name: next.name, view: mount(main, ctx, next.params) };
+  }
+  for (const link of document.querySelectorAll('.mainnav a')) {
+    if (link.id === `nav-${next.name === 'profile' ? 'friends' : next.name}`) {
+      link.setAttribute('aria-current', 'page');
+    } else {
+      link.removeAttribute('aria-current');
+    }
+  }
+}
+
+// --- navbar ---------------------------------------------------------------------------------
+function renderBadges() {
+  const unread = conversations.totalUnread;
+  unreadBadge.hidden = unread <= 0;
+  unreadBadge.textContent = unread > 99 ? '99+' : String(unread);
+  unreadBadge.setAttribute('aria-label', `${unread} unread`);
+  const requests = friendsStore.incoming.length;
+  requestsBadge.hidden = requests <= 0;
+  requestsBadge.textContent = String(requests);
+  requestsBadge.setAttribute('aria-label', `${requests} friend request${requests === 1 ? '' : 's'}`);
+  document.title = unread > 0 ? `(${unread}) Social` : 'Social';
+}
+
+function renderWhoami() {
+  replaceChildren(whoami, ctx.me ? [`@${ctx.me.username}`, ctx.me.plan === 'pro' ? h('span', { class: 'plan-tag' }, 'PRO') : null] : null);
+}
+
+realtime.addEventListener('statechange', ({ detail: state }) => {
+  connectionState.dataset.state = state;
+  connectionState.textContent = STATE_TEXT[state] ?? state;
+  connectionState.title = connectionState.textContent; // phones show only the dot
+});
+conversations.addEventListener('change', renderBadges);
+friendsStore.addEventListener('change', renderBadges);
+
+// --- real-time events -----------------------------------------------------------------------
+const visible = () => document.visibilityState === 'visible';
+
+realtime.addEventListener('new_message', ({ detail: message }) => {
+  const readNow = message.conversationId === openConversationId && visible();
+  const unknown = conversations.applyMessage(message, ctx.me.userId, { readNow });
+  const loaded = unknown ? conversations.load().catch(() => {}) : Promise.resolve();
+  if (message.senderId !== ctx.me.userId && message.conversationId !== openConversationId) {
+    loaded.then(() => {
+      const peer = conversations.find(message.conversationId)?.peer;
+      toast(peer ? `New message from ${nameOf(peer)}` : 'New message');
+    });
+  }
+});
+realtime.addEventListener('read_receipt', ({ detail: receipt }) => {
+  if (receipt.readerId === ctx.me.userId) {
+    // Another tab (or device) of mine read it.
+    conversations.applyOwnReceipt(receipt.conversationId, receipt.lastReadSeq);
+    conversations.refreshUnread().catch(() => {});
+  } else {
+    conversations.applyPeerReceipt(receipt.conversationId, receipt.lastReadSeq);
+  }
+});
+realtime.addEventListener('friend_request', ({ detail: request }) => {
+  toast(`${nameOf(request)} sent you a friend request.`);
+  refreshFriends();
+});
+realtime.addEventListener('friend_accepted', ({ detail: accepted }) => {
+  toast(`You and ${nameOf(accepted)} are now friends.`);
+  refreshFriends();
+});
+realtime.addEventListener('error', ({ detail: error }) => {
+  toast(describeError(error), { kind: 'error' });
+});
+realtime.addEventListener('unauthorized', () => session.signOut('expired'));
+realtime.addEventListener('resync', () => {
+  // (Re)connected: whatever happened while we were away comes from REST.
+  conversations.load().catch(() => {});
+  refreshFriends();
+});
+
+function refreshFriends() {
+  friendsStore.load().catch(() => {});
+  current?.view.refresh?.();
+  current?.view.refreshSearch?.();
+  current?.view.chat?.refreshRelationship();
+}
+
+channel?.addEventListener('message', ({ data }) => {
+  if (!running || data?.userId !== ctx.me?.userId) {
+    return;
+  }
+  if (data.type === 'friends_changed') {
+    refreshFriends();
+  } else if (data.type === 'hidden') {
+    current?.view.chat?.hidden(data.messageId);
+  }
+});
+
+// --- session --------------------------------------------------------------------------------
+async function start() {
+  if (running || !session.current) {
+    return;
+  }
+  try {
+    await ctx.refreshMe();
+  } catch (error) {
+    if (!session.token) {
+      return; // a refused token signed out already
+    }
+    if (error.status === 0 || error.status >= 500) {
+      // The server is down or restarting: keep the session and try again.
+      replaceChildren(main, h('p', { class: 'page muted', role: 'status' }, `${describeError(error)} Retrying…`));
+      setTimeout(start, 3000);
+      return;
+    }
+    showAuth(describeError(error));
+    return;
+  }
+  running = true;
+  topbar.hidden = false;
+  renderBadges();
+  realtime.start();
+  friendsStore.load().catch(() => {});
+  conversations.load().catch(() => {});
+  if (!parseRoute()) {
+    location.replace('#/messages');
+  }
+  route();
+}
+
+function stop() {
+  running = false;
+  current?.view.unmount();
+  current = null;
+  openConversationId = null;
+  realtime.stop();
+  conversations.clear();
+  friendsStore.clear();
+  ctx.me = null;
+  renderWhoami();
+  topbar.hidden = true;
+}
+
+function showAuth(notice = '') {
+  stop();
+  mountAuth(main, { notice });
+}
+
+session.onChange((value, reason) => {
+  if (value) {
+    stop();
+    start();
+  } else {
+    showAuth(reason === 'expired' ? 'Your session has ended. Please sign in again.' : '');
+  }
+});
+
+document.getElementById('sign-out').addEventListener('click', () => session.signOut());
+window.addEventListener('hashchange', route);
+
+if (session.current) {
+  start();
+} else {
+  showAuth();
+}

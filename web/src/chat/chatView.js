@@ -1,0 +1,510 @@
+// MessagesUI's chat window: history that loads older pages on scroll up, live messages
+// (deduplicated by messageId, gap-free by seq), send box, delete for me, "typing…" and "Seen".
+import { friends as friendsApi, messages as messagesApi, users as usersApi } from '../api/client.js';
+import { initial } from '../friends/friendsView.js';
+import { actionButton } from '../ui/buttons.js';
+import { formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
+import { errorBox } from '../ui/errorBox.js';
+import { composer } from './composer.js';
+import { conversations } from './conversations.js';
+
+const PAGE = 50;
+const TYPING_SEND_INTERVAL_MS = 2500;
+const TYPING_SHOW_MS = 4000;
+const NEAR_BOTTOM_PX = 80;
+const NEAR_TOP_PX = 60;
+
+/** A client message id for idempotent retries (crypto.randomUUID needs a secure context). */
+function newClientMessageId() {
+  if (globalThis.crypto?.randomUUID) {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function mountChat(container, ctx, { peerId }) {
+  const me = ctx.me;
+  let disposed = false;
+  let peer = conversations.findByPeer(peerId)?.peer ?? null;
+  let relationship = null; // null until known; 'unavailable' when the profile is hidden from us
+  let conversationId = null;
+  let ready = false;
+  let needsCatchUp = false;
+
+  // Messages in seq order; their ids (including ones hidden here) so nothing shows twice.
+  const shown = []; // { message, element }
+  const knownIds = new Set();
+  const pending = new Map(); // clientMessageId -> element
+  let oldestSeq = null;
+  let newestSeq = 0;
+  let hasOlder = false;
+  let loadingOlder = false;
+  let lastMarkedSeq = 0;
+
+  // --- DOM --------------------------------------------------------------------------------
+  const title = h('h2', { class: 'chat-title', id: 'chat-title' }, peer ? nameOf(peer) : 'Chat');
+  const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' }, peer ? initial(peer) : '');
+  const subtitle = h('span', { class: 'muted chat-subtitle' }, peer ? `@${peer.username}` : '');
+  const typing = h('p', { class: 'typing', 'aria-live': 'polite', dataset: { testid: 'typing' } });
+  const banner = h('div', { class: 'chat-banner', hidden: true });
+  const historyError = errorBox();
+  const sendError = errorBox();
+  const olderButton = h('button', { type: 'button', class: 'button subtle older-button', hidden: true }, 'Load older messages');
+  const list = h('ol', { class: 'message-list', id: 'message-list', 'aria-label': 'Messages' });
+  const pendingList = h('ol', { class: 'message-list pending-list', 'aria-label': 'Sending' });
+  const emptyNote = h('p', { class: 'muted empty-chat', hidden: true }, 'No messages yet. Say hello!');
+  const log = h('div', { class: 'message-log', role: 'log', 'aria-labelledby': 'chat-title', tabindex: '0' },
+    olderButton, emptyNote, list, pendingList);
+  const jumpButton = h('button', { type: 'button', class: 'button jump-button', hidden: true }, 'New messages ↓');
+  let lastTypingSent = 0;
+  const box = composer({
+    label: 'Message',
+    placeholder: 'Write a message — Enter to send, Shift+Enter for a new line',
+    onSubmit: send,
+    onInput: () => {
+      const now = Date.now();
+      if (conversationId && relationship === 'friends' && now - lastTypingSent > TYPING_SEND_INTERVAL_MS) {
+        lastTypingSent = now;
+        ctx.realtime.invoke('Typing', conversationId).catch(() => {});
+      }
+    },
+  });
+
+  replaceChildren(container, h('section', { class: 'chat', 'aria-labelledby': 'chat-title' },
+    h('header', { class: 'chat-head' },
+      h('a', { href: '#/messages', class: 'back-link chat-back', 'aria-label': 'Back to conversations' }, '←'),
+      avatar,
+      h('div', { class: 'chat-head-text' },
+        title,
+        h('span', {}, subtitle, ' ', h('a', { href: `#/users/${encodeURIComponent(peerId)}`, class: 'profile-link' }, 'Profile'))),
+      typing),
+    banner, historyError.element, log, jumpButton, sendError.element, box.form));
+
+  // --- rendering ----------------------------------------------------------------------------
+  const nearBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+  const scrollToBottom = () => {
+    log.scrollTop = log.scrollHeight;
+    jumpButton.hidden = true;
+  };
+
+  function messageElement(message) {
+    const mine = message.senderId === me.userId;
+    const element = h('li', {
+      class: `message ${mine ? 'mine' : 'theirs'}${message.isGreeting ? ' greeting' : ''}`,
+      dataset: { seq: message.seq, messageId: message.messageId },
+    },
+    h('div', { class: 'bubble' },
+      message.isGreeting ? h('span', { class: 'greeting-tag' }, 'Greeting') : null,
+      h('p', { class: 'text' }, message.content)),
+    h('div', { class: 'meta' },
+      h('time', { datetime: message.createdAt }, formatTime(message.createdAt)),
+      actionButton('Delete for me', () => hide(message), {
+        className: 'link-button delete-button',
+        confirm: 'Confirm delete',
+        onError: (error) => historyError.show(error),
+      })));
+    return element;
+  }
+
+  function pendingElement(text) {
+    return h('li', { class: 'message mine pending' },
+      h('div', { class: 'bubble' }, h('p', { class: 'text' }, text)),
+      h('div', { class: 'meta' }, h('span', { class: 'muted' }, 'Sending…')));
+  }
+
+  /** Puts a message in its place by seq unless it is already there. Returns true if added. */
+  function insert(message) {
+    if (message.conversationId !== conversationId || knownIds.has(message.messageId)) {
+      return false;
+    }
+    knownIds.add(message.messageId);
+    if (message.clientMessageId && pending.has(message.clientMessageId)) {
+      pending.get(message.clientMessageId).remove();
+      pending.delete(message.clientMessageId);
+    }
+    const element = messageElement(message);
+    let index = shown.length;
+    while (index > 0 && shown[index - 1].message.seq > message.seq) {
+      index -= 1;
+    }
+    list.insertBefore(element, shown[index]?.element ?? null);
+    shown.splice(index, 0, { message, element });
+    newestSeq = Math.max(newestSeq, message.seq);
+    oldestSeq = oldestSeq === null ? message.seq : Math.min(oldestSeq, message.seq);
+    emptyNote.hidden = true;
+    return true;
+  }
+
+  function renderSeen() {
+    for (const marker of list.querySelectorAll('.seen')) {
+      marker.remove();
+    }
+    const readSeq = conversationId ? conversations.peerReadSeq.get(conversationId) ?? 0 : 0;
+    for (let index = shown.length - 1; index >= 0; index -= 1) {
+      const { message, element } = shown[index];
+      if (message.senderId === me.userId && message.seq <= readSeq) {
+        element.querySelector('.meta time').after(h('span', { class: 'seen', dataset: { testid: 'seen' } }, 'Seen'));
+        return;
+      }
+    }
+  }
+
+  function renderBanner() {
+    const name = nameOf(peer);
+    const onError = (error) => sendError.show(error);
+    const after = async () => {
+      ctx.broadcast({ type: 'friends_changed' });
+      await loadRelationship();
+    };
+    const content = {
+      none: [`You and ${name} are not friends, so you can't message each other.`,
+        actionButton('Send friend request', async () => { await friendsApi.request(peerId); await after(); }, { onError, className: 'button primary' })],
+      pending_outgoing: [`Friend request sent. You can message ${name} once they accept.`],
+      pending_incoming: [`${name} wants to be your friend. Accept to reply.`,
+        actionButton('Accept', async () => { await friendsApi.accept(peerId); await after(); }, { onError, className: 'button primary' }),
+        actionButton('Reject', async () => { await friendsApi.reject(peerId); await after(); }, { onError })],
+      blocked: [`You blocked ${name}. Unblock them to send messages.`,
+        actionButton('Unblock', async () => { await friendsApi.unblock(peerId); await after(); }, { onError })],
+      unavailable: ['This user is not available. You can\'t send them messages.'],
+    }[relationship];
+    banner.hidden = !content;
+    replaceChildren(banner, content ? h('p', {}, content[0]) : null, content ? h('div', { class: 'actions' }, content.slice(1)) : null);
+    box.setBlocked(content ? 'hard' : false);
+  }
+
+  // --- loading ------------------------------------------------------------------------------
+  async function loadRelationship() {
+    try {
+      const profile = await usersApi.get(peerId);
+      peer = profile;
+      relationship = profile.relationship;
+    } catch (error) {
+      if (error.code !== 'user_not_found') {
+        throw error;
+      }
+      relationship = 'unavailable';
+    }
+    if (disposed) {
+      return;
+    }
+    title.textContent = nameOf(peer);
+    avatar.textContent = peer ? initial(peer) : '';
+    subtitle.textContent = peer?.username ? `@${peer.username}` : '';
+    renderBanner();
+  }
+
+  async function load() {
+    await loadRelationship().catch((error) => historyError.show(error));
+    try {
+      conversationId = conversations.findByPeer(peerId)?.conversationId
+        ?? (await messagesApi.conversationWith(peerId)).conversationId;
+    } catch (error) {
+      historyError.show(error);
+      return;
+    }
+    if (disposed) {
+      return;
+    }
+    ctx.setOpenConversation(conversationId);
+    let page = { items: [], hasMore: false };
+    try {
+      page = await messagesApi.history(conversationId, { limit: PAGE });
+    } catch (error) {
+      // A conversation with no messages does not exist yet: start empty.
+      if (error.code !== 'conversation_not_found') {
+        historyError.show(error);
+      }
+    }
+    if (disposed) {
+      return;
+    }
+    page.items.forEach(insert);
+    hasOlder = page.hasMore;
+    olderButton.hidden = !hasOlder;
+    emptyNote.hidden = shown.length > 0;
+    ready = true;
+    renderSeen();
+    scrollToBottom();
+    await fillViewport();
+    if (needsCatchUp) {
+      catchUp();
+    }
+    markRead();
+  }
+
+  /** Loads older pages while the history does not fill the window (so scrolling can start). */
+  async function fillViewport() {
+    for (let round = 0; round < 5 && hasOlder && log.scrollHeight <= log.clientHeight; round += 1) {
+      await loadOlder();
+    }
+  }
+
+  async function loadOlder() {
+    if (!hasOlder || loadingOlder || !conversationId || oldestSeq === null) {
+      return;
+    }
+    loadingOlder = true;
+    olderButton.disabled = true;
+    olderButton.textContent = 'Loading…';
+    try {
+      const page = await messagesApi.history(conversationId, { beforeSeq: oldestSeq, limit: PAGE });
+      if (disposed) {
+        return;
+      }
+      const previousHeight = log.scrollHeight;
+      const previousTop = log.scrollTop;
+      page.items.forEach(insert);
+      hasOlder = page.hasMore && page.items.length > 0;
+      // Keep what the reader was looking at in place.
+      log.scrollTop = previousTop + (log.scrollHeight - previousHeight);
+      renderSeen();
+    } catch (error) {
+      historyError.show(error);
+    } finally {
+      loadingOlder = false;
+      olderButton.disabled = false;
+      olderButton.textContent = 'Load older messages';
+      olderButton.hidden = !hasOlder;
+    }
+  }
+
+  // Catch-up after a reconnect or a gap: every message after the newest one we have, page by
+  // page, one run at a time. Together with dedupe by messageId nothing is missed or doubled.
+  let catchUpRun = Promise.resolve();
+  function catchUp() {
+    if (!ready) {
+      needsCatchUp = true;
+      return catchUpRun;
+    }
+    needsCatchUp = false;
+    catchUpRun = catchUpRun.then(async () => {
+      for (let round = 0; round < 50 && !disposed; round += 1) {
+        const bottom = nearBottom();
+        const page = await messagesApi.history(conversationId, { afterSeq: newestSeq, limit: 100 });
+        const added = page.items.filter(insert).length;
+        if (added && bottom) {
+          scrollToBottom();
+        } else if (added) {
+          jumpButton.hidden = false;
+        }
+        if (!page.hasMore || page.items.length === 0) {
+          break;
+        }
+      }
+      renderSeen();
+      markRead();
+    }).catch((error) => {
+      if (error.code !== 'conversation_not_found') {
+        historyError.show(error);
+      }
+    });
+    return catchUpRun;
+  }
+
+  // --- read state -------------------------------------------------------------------------
+  let markTimer = null;
+  function markRead() {
+    clearTimeout(markTimer);
+    markTimer = setTimeout(async () => {
+      const upTo = newestSeq;
+      if (disposed || !conversationId || document.visibilityState !== 'visible' || upTo <= lastMarkedSeq) {
+        return;
+      }
+      const hasIncoming = shown.some(({ message }) => message.senderId !== me.userId && message.seq > lastMarkedSeq);
+      const item = conversations.find(conversationId);
+      lastMarkedSeq = upTo;
+      if (!hasIncoming && !(item?.unreadCount > 0)) {
+        return;
+      }
+      try {
+        const state = await messagesApi.markRead(conversationId, upTo);
+        conversations.applyOwnRead(conversationId, state.unreadCount);
+      } catch {
+        lastMarkedSeq = 0; // try again next time
+      }
+    }, 100);
+  }
+
+  // --- actions ------------------------------------------------------------------------------
+  async function send(text) {
+    if (!conversationId) {
+      return;
+    }
+    sendError.clear();
+    const clientMessageId = newClientMessageId();
+    const element = pendingElement(text);
+    pending.set(clientMessageId, element);
+    pendingList.append(element);
+    box.value = '';
+    scrollToBottom();
+    try {
+      const message = await sendWithRetry(text, clientMessageId);
+      if (disposed) {
+        return;
+      }
+      const gap = message.seq > newestSeq + 1;
+      insert(message);
+      conversations.applyMessage(message, me.userId, { readNow: true });
+      if (gap) {
+        catchUp(); // the peer's messages in between have not arrived yet: fetch them
+      }
+      renderSeen();
+      scrollToBottom();
+    } catch (error) {
+      element.remove();
+      pending.delete(clientMessageId);
+      if (disposed) {
+        return;
+      }
+      if (!box.value) {
+        box.value = text;
+      }
+      if (error.code === 'rate_limited') {
+        box.setBlocked(true);
+        sendError.show(error, { onReady: () => box.setBlocked(false) });
+      } else {
+        sendError.show(error);
+      }
+      if (error.code === 'blocked' || error.code === 'not_friends') {
+        loadRelationship().then(() => sendError.show(error)).catch(() => {});
+      }
+    }
+  }
+
+  /** Retries a send that never reached the server with the same clientMessageId (idempotent). */
+  async function sendWithRetry(text, clientMessageId) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await messagesApi.send(peerId, text, clientMessageId);
+      } catch (error) {
+        const transient = error.code === 'network_error' || error.code === 'unavailable';
+        if (!transient || attempt >= 2) {
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+      }
+    }
+  }
+
+  async function hide(message) {
+    await messagesApi.hide(message.conversationId, message.messageId);
+    removeShown(message.messageId);
+    ctx.broadcast({ type: 'hidden', conversationId: message.conversationId, messageId: message.messageId });
+  }
+
+  function removeShown(messageId) {
+    const index = shown.findIndex(({ message }) => message.messageId === messageId);
+    if (index >= 0) {
+      shown[index].element.remove();
+      shown.splice(index, 1);
+      renderSeen();
+      emptyNote.hidden = shown.length > 0;
+    }
+  }
+
+  // --- events -------------------------------------------------------------------------------
+  let typingTimer = null;
+  const handlers = {
+    new_message: ({ detail: message }) => {
+      if (message.conversationId !== conversationId && !(message.senderId === peerId || message.recipientId === peerId)) {
+        return;
+      }
+      if (!ready || message.conversationId !== conversationId) {
+        needsCatchUp = true;
+        return;
+      }
+      if (message.senderId === peerId) {
+        typing.textContent = '';
+      }
+      if (knownIds.has(message.messageId)) {
+        return;
+      }
+      if (message.seq > newestSeq + 1) {
+        catchUp(); // something is missing in between: fetch the whole gap
+        return;
+      }
+      const bottom = nearBottom();
+      insert(message);
+      renderSeen();
+      if (bottom || message.senderId === me.userId) {
+        scrollToBottom();
+      } else {
+        jumpButton.hidden = false;
+      }
+      markRead();
+    },
+    read_receipt: ({ detail: receipt }) => {
+      if (receipt.conversationId === conversationId && receipt.readerId !== me.userId) {
+        renderSeen();
+      }
+    },
+    typing: ({ detail: event }) => {
+      if (event.conversationId === conversationId && event.userId === peerId) {
+        typing.textContent = `${nameOf(peer)} is typing…`;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(() => {
+          typing.textContent = '';
+        }, TYPING_SHOW_MS);
+      }
+    },
+    resync: () => {
+      catchUp();
+      loadRelationship().catch(() => {});
+    },
+    friend_accepted: ({ detail: accepted }) => {
+      if (accepted.userId === peerId) {
+        loadRelationship().catch(() => {});
+      }
+    },
+    friend_request: ({ detail: request }) => {
+      if (request.fromUserId === peerId) {
+        loadRelationship().catch(() => {});
+      }
+    },
+  };
+  for (const [name, handler] of Object.entries(handlers)) {
+    ctx.realtime.addEventListener(name, handler);
+  }
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') {
+      markRead();
+    }
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  log.addEventListener('scroll', () => {
+    if (log.scrollTop < NEAR_TOP_PX) {
+      loadOlder();
+    }
+    if (nearBottom()) {
+      jumpButton.hidden = true;
+    }
+  });
+  olderButton.addEventListener('click', loadOlder);
+  jumpButton.addEventListener('click', scrollToBottom);
+
+  load();
+  box.focus();
+
+  return {
+    unmount() {
+      disposed = true;
+      clearTimeout(typingTimer);
+      clearTimeout(markTimer);
+      for (const [name, handler] of Object.entries(handlers)) {
+        ctx.realtime.removeEventListener(name, handler);
+      }
+      document.removeEventListener('visibilitychange', onVisibility);
+      ctx.setOpenConversation(null);
+    },
+    /** Another tab hid a message. */
+    hidden(messageId) {
+      knownIds.add(messageId);
+      removeShown(messageId);
+    },
+    /** Friends changed in another tab. */
+    refreshRelationship() {
+      loadRelationship().catch(() => {});
+    },
+  };
+}

@@ -295,7 +295,7 @@ public static class IdleLoad
     /// <summary>Raises this process's open-file limit (root may) so that it and the server it starts can hold the connections.</summary>
     public static void EnsureOpenFileLimit(int connections)
     {
-        var needed = connections + 4096L;
+        var needed = connections + 400L; // the server keeps a few hundred other descriptors (PostgreSQL pools, Orleans, files)
         if (ProcessProbe.OpenFileLimit() >= needed)
         {
             return;
@@ -312,7 +312,7 @@ public static class IdleLoad
         if (ProcessProbe.OpenFileLimit() < needed)
         {
             throw new InvalidOperationException(
-                $"{connections} connections need about {needed} open files in this process and in the server; the limit is {ProcessProbe.OpenFileLimit()}. Raise it (ulimit -n {needed}) and run again.");
+                $"{connections} connections need about {needed} open files in this process and in the server; the limit is {ProcessProbe.OpenFileLimit()}. Raise it (ulimit -n {needed}; raising the hard limit needs root with CAP_SYS_RESOURCE) or open fewer connections.");
         }
 
         Progress.Say($"Raised the open-file limit to {value} (the server inherits it).");

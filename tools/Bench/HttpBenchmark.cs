@@ -49,7 +49,8 @@ public static class HttpBenchmark
             return null;
         }, cancellationToken);
         progress.WriteLine($"  {registrations.Succeeded} ok, {registrations.Failed} failed, {registrations.PerSecond:0.0}/s");
-        if (registrations.Failed > 0 || registrations.StoppedByTimeout)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (registrations.Failed > 0)
         {
             throw new InvalidOperationException(
                 $"Registration failed ({string.Join(", ", registrations.Errors.Select(e => $"{e.Key} x{e.Value}"))}); not measuring friend requests.");

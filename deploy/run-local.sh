@@ -4,11 +4,12 @@
 # free 127.0.0.1 port. Prints the URLs and pids, waits until both fronts answer
 # /health/ready, then runs until Ctrl-C, `deploy/run-local.sh stop`, or --for SECONDS.
 #
-#   deploy/run-local.sh [--for SECONDS] [--no-build] [--dir DIR]
+#   deploy/run-local.sh [--for SECONDS] [--no-build] [--configuration NAME] [--dir DIR]
 #   deploy/run-local.sh stop [--dir DIR]
 #
-# The processes run the Release builds (built first unless --no-build), never `dotnet run`,
-# so two of them never race to build the same project. Everything lives in DIR (default
+# The processes run the Release builds (built first unless --no-build; --configuration Debug
+# runs the Debug builds instead, as the test suite does), never `dotnet run`, so two of them
+# never race to build the same project. Everything lives in DIR (default
 # $SOCIAL_LOCAL_DIR or /tmp/social-local): PostgreSQL's data, logs/*.log and the pid file.
 # Settings exported in the environment (Social__..., Admin__ApiKey) reach every process.
 # Documented in docs/deployment.md.
@@ -18,6 +19,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${SOCIAL_LOCAL_DIR:-/tmp/social-local}
 run_for=""
 build=1
+configuration=Release
 command=start
 
 while (($#)); do
@@ -25,8 +27,9 @@ while (($#)); do
     stop) command=stop ;;
     --for) run_for=${2:?--for needs SECONDS}; shift ;;
     --no-build) build=0 ;;
+    --configuration) configuration=${2:?--configuration needs Release or Debug}; shift ;;
     --dir) dir=${2:?--dir needs a directory}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-local: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -134,12 +137,12 @@ fi
 [[ -n $pg_bin && -x $pg_bin/initdb ]] || { echo "run-local: PostgreSQL server binaries not found (apt-get install postgresql-15)" >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "run-local: the .NET SDK is missing" >&2; exit 1; }
 
-silo_dll=$repo/src/Silo/bin/Release/net10.0/Social.Silo.dll
-front_dll=$repo/src/WebFront/bin/Release/net10.0/Social.WebFront.dll
+silo_dll=$repo/src/Silo/bin/$configuration/net10.0/Social.Silo.dll
+front_dll=$repo/src/WebFront/bin/$configuration/net10.0/Social.WebFront.dll
 if ((build)); then
-  log "building Release (src/Silo, src/WebFront)"
-  dotnet build "$repo/src/Silo/Silo.csproj" -c Release -nologo -v quiet
-  dotnet build "$repo/src/WebFront/WebFront.csproj" -c Release -nologo -v quiet
+  log "building $configuration (src/Silo, src/WebFront)"
+  dotnet build "$repo/src/Silo/Silo.csproj" -c "$configuration" -nologo -v quiet
+  dotnet build "$repo/src/WebFront/WebFront.csproj" -c "$configuration" -nologo -v quiet
 fi
 [[ -f $silo_dll && -f $front_dll ]] || { echo "run-local: build output missing ($silo_dll, $front_dll); run without --no-build" >&2; exit 1; }
 

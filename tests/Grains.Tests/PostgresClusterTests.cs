@@ -13,26 +13,6 @@ namespace Social.Grains.Tests;
 /// <summary>Grains on a two-silo cluster whose state and membership live in a real PostgreSQL.</summary>
 public sealed class PostgresClusterTests
 {
-    private static async Task<TestCluster> StartClusterAsync(string connectionString)
-    {
-        var builder = new TestClusterBuilder(initialSilosCount: 2);
-
-        // Orleans keys stored grain state by service id: a restarted cluster must keep its id.
-        builder.Options.ServiceId = SocialNames.ServiceId;
-        builder.Options.ClusterId = $"test-{Guid.NewGuid():N}";
-
-        // Membership from the PostgreSQL table, as in production.
-        builder.Options.UseTestClusterMembership = false;
-        builder.Properties["ConnectionStrings:Social"] = connectionString;
-        builder.Properties["Social:RateLimits:MessagesPerSecond"] = "100000";
-        builder.Properties["Social:RateLimits:MessageBurst"] = "100000";
-        builder.AddSiloBuilderConfigurator<PostgresSiloConfigurator>();
-        builder.AddClientBuilderConfigurator<PostgresClientConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
-
     [Fact]
     public async Task Relationships_and_plans_survive_a_restart_of_the_whole_cluster()
     {
@@ -40,7 +20,7 @@ public sealed class PostgresClusterTests
         // Hex-looking and numeric ids must not share storage rows.
         var (a, b, c, d) = ("a", "0a", "10", TestUsers.NewId("d"));
 
-        var cluster = await StartClusterAsync(connectionString);
+        var cluster = await PostgresTestCluster.StartAsync(connectionString);
         try
         {
             var grains = cluster.GrainFactory;
@@ -56,7 +36,7 @@ public sealed class PostgresClusterTests
             await cluster.DisposeAsync();
         }
 
-        var restarted = await StartClusterAsync(connectionString);
+        var restarted = await PostgresTestCluster.StartAsync(connectionString);
         try
         {
             var grains = restarted.GrainFactory;
@@ -81,7 +61,7 @@ public sealed class PostgresClusterTests
     public async Task Cross_requests_on_postgres_end_as_friends_on_both_sides()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("cluster_race");
-        var cluster = await StartClusterAsync(connectionString);
+        var cluster = await PostgresTestCluster.StartAsync(connectionString);
         try
         {
             var grains = cluster.GrainFactory;
@@ -115,7 +95,7 @@ public sealed class PostgresClusterTests
         string conversationId;
         long expectedUnreadForB;
 
-        var cluster = await StartClusterAsync(connectionString);
+        var cluster = await PostgresTestCluster.StartAsync(connectionString);
         try
         {
             var grains = cluster.GrainFactory;
@@ -143,7 +123,7 @@ public sealed class PostgresClusterTests
             await cluster.DisposeAsync();
         }
 
-        var restarted = await StartClusterAsync(connectionString);
+        var restarted = await PostgresTestCluster.StartAsync(connectionString);
         try
         {
             var grains = restarted.GrainFactory;
@@ -167,29 +147,6 @@ public sealed class PostgresClusterTests
         {
             await restarted.StopAllSilosAsync();
             await restarted.DisposeAsync();
-        }
-    }
-
-    private sealed class PostgresClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.UseAdoNetClustering(options =>
-            {
-                options.Invariant = PostgresSiloExtensions.NpgsqlInvariant;
-                options.ConnectionString = configuration.GetConnectionString("Social");
-            });
-    }
-
-    private sealed class PostgresSiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            var connectionString = siloBuilder.Configuration.GetConnectionString("Social")!;
-            siloBuilder.UseSocialPostgres(connectionString);
-            siloBuilder.AddSocialStreams();
-            siloBuilder.Services.AddSocialStorage(connectionString);
-            siloBuilder.Services.AddSocialMessageStore(connectionString);
-            siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);
         }
     }
 }

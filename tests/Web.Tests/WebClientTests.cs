@@ -188,6 +188,11 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await Expect(b.Message("Written while you were away")).ToBeVisibleAsync();
         await Expect(b.UnreadBadge).ToBeHiddenAsync();
         await Expect(a.Page.Locator("#message-list .seen")).ToHaveTextAsync("Seen");
+
+        // "Seen" comes from the history too, not only from the live receipt.
+        await a.Page.ReloadAsync();
+        await Expect(a.Message("Written while you were away")).ToBeVisibleAsync();
+        await Expect(a.Page.Locator("#message-list .seen")).ToHaveTextAsync("Seen");
         AssertPagesHealthy();
     }
 

@@ -138,6 +138,11 @@ public sealed class MessagesApiTests(SharedApiFactory factory)
         var read = await (await b.Client.PostAsJsonAsync("/api/messages/mark-read", new { conversationId, upToSeq = 2 })).JsonAsync();
         Assert.Equal(2, read.GetProperty("lastReadSeq").GetInt64());
         Assert.Equal(1, read.GetProperty("unreadCount").GetInt32());
+
+        // History carries how far each participant has read (the sender has read its own messages), for "Seen" after a reload.
+        var readBy = (await (await a.Client.GetAsync($"/api/messages/{conversationId}")).JsonAsync()).GetProperty("readBy").EnumerateArray()
+            .ToDictionary(cursor => cursor.GetProperty("userId").GetString()!, cursor => cursor.GetProperty("lastReadSeq").GetInt64());
+        Assert.Equal(new Dictionary<string, long> { [a.User.UserId] = 3, [b.User.UserId] = 2 }, readBy);
         var readAll = await (await b.Client.PostAsJsonAsync("/api/messages/mark-read", new { conversationId })).JsonAsync();
         Assert.Equal(0, readAll.GetProperty("unreadCount").GetInt32());
 

@@ -35,7 +35,17 @@ public sealed record SendResult(
 [GenerateSerializer, Immutable, Alias("Social.HistoryPage")]
 public sealed record HistoryPage(
     [property: Id(0)] IReadOnlyList<Message> Items,
-    [property: Id(1)] bool HasMore);
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] IReadOnlyList<ReadCursor> ReadBy);
+
+/// <summary>
+/// How far one participant has read: every message up to <see cref="LastReadSeq"/>. Sending
+/// counts as having read what came before, so this is never below the participant's own newest message.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Social.ReadCursor")]
+public sealed record ReadCursor(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] long LastReadSeq);
 
 [GenerateSerializer, Immutable, Alias("Social.ReadState")]
 public sealed record ReadState(

@@ -195,7 +195,8 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         var hasMore = visible.Count > limit;
         var page = visible.Take(limit);
         var items = (ascending ? page : page.Reverse()).Select(MessageMapping.ToMessage).ToList();
-        return new HistoryPage(items, hasMore);
+        var readBy = _members.Select(member => new ReadCursor(member.Key, Math.Min(member.Value.EffectiveReadSeq, _lastCommittedSeq))).ToList();
+        return new HistoryPage(items, hasMore, readBy);
     }
 
     public async Task<ReadState?> MarkRead(string userId, long? upToSeq)

@@ -220,6 +220,12 @@ export function mountChat(container, ctx, { peerId }) {
       return;
     }
     page.items.forEach(insert);
+    // How far the peer has read, so "Seen" shows after a reload too (live receipts add to it).
+    for (const cursor of page.readBy ?? []) {
+      if (cursor.userId !== me.userId) {
+        conversations.applyPeerReceipt(conversationId, cursor.lastReadSeq);
+      }
+    }
     hasOlder = page.hasMore;
     olderButton.hidden = !hasOlder;
     emptyNote.hidden = shown.length > 0;

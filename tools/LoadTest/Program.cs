@@ -6,9 +6,9 @@ using Social.LoadTest.Hosting;
 using Social.LoadTest.Measuring;
 using Social.LoadTest.Modes;
 
-// The real-time load tester (issue 4): simulated users as real SignalR connections sending to
-// their friends (signalr, the default), durable sends straight through the grains (grains), or
-// many idle connections (idle). Loopback only; every run is bounded by --timeout.
+// The load tester (issues 3 and 4): simulated users as real SignalR connections sending to their
+// friends (signalr, the default), durable sends straight through the grains (grains) or through
+// the HTTP API (rest), or many idle connections (idle). Loopback only; every run is bounded by --timeout.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -40,12 +40,13 @@ var messageSize = new Option<int>("--message-size") { Description = "Characters 
 var registerConcurrency = new Option<int>("--register-concurrency") { Description = "Registrations in flight", DefaultValueFactory = _ => 8 };
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Unanswered sends per connection before further sends are skipped", DefaultValueFactory = _ => 64 };
 
-// grains
+// grains and rest
 var pairs = new Option<int>("--pairs") { Description = "Conversations (friend pairs)", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency", "-c") { Description = "Senders, each sending again when answered", DefaultValueFactory = _ => 500 };
 var rate = new Option<double>("--rate") { Description = "Open loop at this many sends/s instead of --concurrency senders" };
 var grainsDuration = new Option<int>("--duration", "-d") { Description = "Seconds to measure", DefaultValueFactory = _ => 30 };
 var grainsWarmup = new Option<int>("--warmup") { Description = "Seconds of unmeasured load first", DefaultValueFactory = _ => 5 };
+var restPairs = new Option<int>("--pairs") { Description = "Conversations (friend pairs of registered users)", DefaultValueFactory = _ => 250 };
 
 // idle
 var connections = new Option<int>("--connections", "-n") { Description = "Idle connections to open", DefaultValueFactory = _ => 20000 };
@@ -55,7 +56,7 @@ var connectConcurrency = new Option<int>("--connect-concurrency") { Description 
 var hold = new Option<int>("--hold") { Description = "Seconds to hold the connections open", DefaultValueFactory = _ => 45 };
 var sourceAddresses = new Option<int?>("--source-addresses") { Description = "Loopback source addresses 127.0.0.1.. to spread raw WebSockets over (default: one per 25,000)" };
 
-var root = new RootCommand("Social real-time load tester. Modes: signalr (default), grains, idle.");
+var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, idle.");
 foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFsync, inMemory, webFront, json, timeout, quietWait, serverEnv, messagePack })
 {
     root.Options.Add(option);
@@ -74,6 +75,12 @@ foreach (var option in new Option[] { pairs, concurrency, rate, grainsDuration, 
     grains.Options.Add(option);
 }
 
+var rest = new Command("rest", "Durable sends through POST /api/messages/send on the real WebFront (started on PostgreSQL of its own)");
+foreach (var option in new Option[] { restPairs, concurrency, rate, grainsDuration, grainsWarmup, messageSize, registerConcurrency })
+{
+    rest.Options.Add(option);
+}
+
 var idle = new Command("idle", "Many idle connections; the front's memory per connection");
 foreach (var option in new Option[] { connections, transport, perUser, connectConcurrency, hold, sourceAddresses })
 {
@@ -82,6 +89,7 @@ foreach (var option in new Option[] { connections, transport, perUser, connectCo
 
 root.Subcommands.Add(signalR);
 root.Subcommands.Add(grains);
+root.Subcommands.Add(rest);
 root.Subcommands.Add(idle);
 
 ServerOptions Server(ParseResult parsed) => new(
@@ -110,6 +118,9 @@ SignalROptions SignalROptionsOf(ParseResult parsed)
         TimeSpan.FromSeconds(parsed.GetValue(drain)), parsed.GetValue(messagePack), Math.Max(8, parsed.GetValue(messageSize)),
         parsed.GetValue(registerConcurrency), parsed.GetValue(maxInFlight), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
 }
+
+SendPlan SendPlanOf(ParseResult parsed) =>
+    new(Math.Max(1, parsed.GetValue(concurrency)), parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(grainsDuration)));
 
 async Task<int> RunAsync(ParseResult parsed, string mode, Func<CancellationToken, Task<(object Result, DatabaseFacts? Database, string Note)>> run)
 {
@@ -186,8 +197,8 @@ grains.SetAction((parsed, _) => RunAsync(parsed, "grains", async ct =>
         }
 
         var database = await TargetServer.DatabaseFactsAsync(own is null ? "given (--postgres)" : "own server, temporary directory", connectionString, ct);
-        var options = new GrainsOptions(parsed.GetValue(pairs), parsed.GetValue(concurrency), parsed.GetValue(rate),
-            TimeSpan.FromSeconds(parsed.GetValue(grainsDuration)), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)), Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
+        var options = new GrainsOptions(parsed.GetValue(pairs), SendPlanOf(parsed), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)),
+            Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
         var result = await GrainsLoad.RunAsync(options, connectionString, ct);
         return (result, database, "The silo runs inside the load tester, on the same 2 cores as PostgreSQL.");
     }
@@ -198,6 +209,15 @@ grains.SetAction((parsed, _) => RunAsync(parsed, "grains", async ct =>
             await own.DisposeAsync();
         }
     }
+}));
+
+rest.SetAction((parsed, _) => RunAsync(parsed, "rest", async ct =>
+{
+    var options = new RestOptions(parsed.GetValue(restPairs), SendPlanOf(parsed), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)),
+        Math.Max(1, parsed.GetValue(messageSize)), Math.Max(1, parsed.GetValue(registerConcurrency)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
+    await using var server = await TargetServer.StartAsync(Server(parsed), ct);
+    var result = await RestLoad.RunAsync(options, server, ct);
+    return (result, server.Database, SharedMachineNote);
 }));
 
 idle.SetAction((parsed, _) => RunAsync(parsed, "idle", async ct =>

@@ -51,7 +51,13 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
                 AddSignalR(rows, signalR);
                 break;
             case GrainsResult grains:
-                AddGrains(rows, grains);
+                rows.Add(("friend pairs (grain calls)", Phase(grains.Pairing)));
+                AddSends(rows, grains.Sends, "the load generator is the silo here");
+                break;
+            case RestResult rest:
+                rows.Add(("registrations", Phase(rest.Registration)));
+                rows.Add(("friend pairs", Phase(rest.Pairing)));
+                AddSends(rows, rest.Sends, "server = WebFront with its in-process silo");
                 break;
             case IdleResult idle:
                 AddIdle(rows, idle);
@@ -93,17 +99,16 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
         }
     }
 
-    private static void AddGrains(List<(string, string)> rows, GrainsResult r)
+    private static void AddSends(List<(string, string)> rows, DurableSends r, string cpuNote)
     {
-        rows.Add(("friend pairs (grain calls)", Phase(r.Pairing)));
         rows.Add(("sends", FormattableString.Invariant($"{r.Sent} in {r.Seconds:0.0} s, {r.Stored} answered (= committed)")));
         rows.Add(("durable messages/s", r.StoredPerSecond.ToString("0", CultureInfo.InvariantCulture)));
         rows.Add(("send latency p50 / p95 / p99 / max", r.SendLatency.ToString()));
         rows.Add(("found in PostgreSQL", r.StoredInPostgres?.ToString(CultureInfo.InvariantCulture) ?? "n/a"));
         rows.Add(("PostgreSQL commits", r.PostgresCommits is { } c && r.Stored > 0
-            ? FormattableString.Invariant($"{c} = {(double)r.Stored / Math.Max(1, c):0.0} messages per commit")
+            ? FormattableString.Invariant($"{c} = {(double)c / r.Stored:0.0000} commits per message ({(double)r.Stored / Math.Max(1, c):0.0} messages per commit)")
             : "n/a"));
-        rows.Add(("CPU", r.Cpu.ToString() + " (the load generator is the silo here)"));
+        rows.Add(("CPU", $"{r.Cpu} ({cpuNote})"));
         rows.Add(("errors", Errors(r.Errors)));
     }
 

@@ -11,7 +11,18 @@ namespace Social.LoadTest.Clients;
 public sealed record SimulatedUser(int Index, string UserId, string Username, string AccessToken);
 
 /// <summary>What a set-up phase (registrations, friend pairs) did.</summary>
-public sealed record SetupPhase(int Attempted, int Succeeded, double Seconds, double PerSecond, LatencySummary Latency, SortedDictionary<string, int> Errors);
+public sealed record SetupPhase(int Attempted, int Succeeded, double Seconds, double PerSecond, LatencySummary Latency, SortedDictionary<string, int> Errors)
+{
+    /// <summary>Stops the run when any item of <paramref name="phase"/> failed: measuring on half a set-up would mislead.</summary>
+    public static void RequireAll(SetupPhase phase, string what)
+    {
+        if (phase.Succeeded < phase.Attempted)
+        {
+            throw new InvalidOperationException(
+                $"{phase.Attempted - phase.Succeeded} of {phase.Attempted} failed in {what} ({string.Join(", ", phase.Errors.Select(e => $"{e.Key} x{e.Value}"))}); not measuring.");
+        }
+    }
+}
 
 /// <summary>The REST calls the load test needs for set-up: registration and friend request + accept.</summary>
 public sealed class SocialApi(Uri baseAddress) : IDisposable
@@ -20,7 +31,7 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
 
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
-        MaxConnectionsPerServer = 256,
+        MaxConnectionsPerServer = 1024,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
     })
     {
@@ -74,6 +85,18 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
 
             return null;
         }, cancellationToken);
+
+    /// <summary>One <c>POST /api/messages/send</c>: null when it was acknowledged (201, or 200 for a retry), else the status and code.</summary>
+    public async Task<string?> SendMessageAsync(SimulatedUser sender, string recipientId, string content, string clientMessageId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/messages/send", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { recipientId, content, clientMessageId }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sender.AccessToken);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK ? null : await DescribeAsync("send", response, cancellationToken);
+    }
 
     public void Dispose() => _http.Dispose();
 

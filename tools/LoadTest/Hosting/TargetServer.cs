@@ -105,31 +105,12 @@ public sealed class TargetServer : IAsyncDisposable
     }
 
     /// <summary>Rows in <c>messages</c> whose client message id starts with <paramref name="prefix"/>; null without a database.</summary>
-    public async Task<long?> CountStoredMessagesAsync(string prefix, CancellationToken cancellationToken)
-    {
-        if (ConnectionString is null)
-        {
-            return null;
-        }
+    public async Task<long?> CountStoredMessagesAsync(string prefix, CancellationToken cancellationToken) =>
+        ConnectionString is null ? null : await PostgresCounters.CountStoredMessagesAsync(ConnectionString, prefix, cancellationToken);
 
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM messages WHERE client_message_id LIKE $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = prefix + "%" });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <summary>Committed transactions in the database so far (PostgreSQL publishes them with a delay of up to a second or so).</summary>
-    public async Task<long?> CommitCountAsync(CancellationToken cancellationToken)
-    {
-        if (ConnectionString is null)
-        {
-            return null;
-        }
-
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
-        await using var command = dataSource.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    /// <summary>Committed transactions in the database so far; null without a database.</summary>
+    public async Task<long?> CommitCountAsync(CancellationToken cancellationToken) =>
+        ConnectionString is null ? null : await PostgresCounters.CommitCountAsync(ConnectionString, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -8,7 +8,7 @@ using Social.LoadTest.Modes;
 
 // The load tester (issues 3 and 4): simulated users as real SignalR connections sending to their
 // friends (signalr, the default), durable sends straight through the grains (grains) or through
-// the HTTP API (rest), or many idle connections (idle). Loopback only; every run is bounded by --timeout.
+// the HTTP API (rest), friend request + accept pairs (friends), or many idle connections (idle). Loopback only; every run is bounded by --timeout.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -46,6 +46,10 @@ var concurrency = new Option<int>("--concurrency", "-c") { Description = "Sender
 var rate = new Option<double>("--rate") { Description = "Open loop at this many sends/s instead of --concurrency senders" };
 var grainsDuration = new Option<int>("--duration", "-d") { Description = "Seconds to measure", DefaultValueFactory = _ => 30 };
 var grainsWarmup = new Option<int>("--warmup") { Description = "Seconds of unmeasured load first", DefaultValueFactory = _ => 5 };
+var friendsVia = new Option<FriendsVia>("--via") { Description = "grains (a silo in this process) or http (the real WebFront)", DefaultValueFactory = _ => FriendsVia.Grains };
+var friendsPairs = new Option<int>("--pairs") { Description = "Measured request + accept pairs (fresh users each)", DefaultValueFactory = _ => 2000 };
+var friendsConcurrency = new Option<int>("--concurrency", "-c") { Description = "Pairs in flight", DefaultValueFactory = _ => 64 };
+var friendsWarmup = new Option<int>("--warmup-pairs") { Description = "Unmeasured pairs first, on users of their own", DefaultValueFactory = _ => 200 };
 var restPairs = new Option<int>("--pairs") { Description = "Conversations (friend pairs of registered users)", DefaultValueFactory = _ => 250 };
 
 // idle
@@ -56,7 +60,7 @@ var connectConcurrency = new Option<int>("--connect-concurrency") { Description 
 var hold = new Option<int>("--hold") { Description = "Seconds to hold the connections open", DefaultValueFactory = _ => 45 };
 var sourceAddresses = new Option<int?>("--source-addresses") { Description = "Loopback source addresses 127.0.0.1.. to spread raw WebSockets over (default: one per 25,000)" };
 
-var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, idle.");
+var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, friends, idle.");
 foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFsync, inMemory, webFront, json, timeout, quietWait, serverEnv, messagePack })
 {
     root.Options.Add(option);
@@ -81,6 +85,12 @@ foreach (var option in new Option[] { restPairs, concurrency, rate, grainsDurati
     rest.Options.Add(option);
 }
 
+var friends = new Command("friends", "Friend request + accept pairs per second (issue 2's benchmark), through the grains or the HTTP API");
+foreach (var option in new Option[] { friendsVia, friendsPairs, friendsConcurrency, friendsWarmup, registerConcurrency })
+{
+    friends.Options.Add(option);
+}
+
 var idle = new Command("idle", "Many idle connections; the front's memory per connection");
 foreach (var option in new Option[] { connections, transport, perUser, connectConcurrency, hold, sourceAddresses })
 {
@@ -90,6 +100,7 @@ foreach (var option in new Option[] { connections, transport, perUser, connectCo
 root.Subcommands.Add(signalR);
 root.Subcommands.Add(grains);
 root.Subcommands.Add(rest);
+root.Subcommands.Add(friends);
 root.Subcommands.Add(idle);
 
 ServerOptions Server(ParseResult parsed) => new(
@@ -191,8 +202,7 @@ grains.SetAction((parsed, _) => RunAsync(parsed, "grains", async ct =>
         var connectionString = serverOptions.Postgres;
         if (connectionString is null)
         {
-            Progress.Say(serverOptions.NoFsync ? "Starting PostgreSQL (fsync OFF, not durable)..." : "Starting PostgreSQL (fsync on, synchronous_commit on)...");
-            own = await DurablePostgres.StartAsync(!serverOptions.NoFsync, ct);
+            own = await FriendsLoad.StartPostgresAsync(serverOptions.NoFsync, ct);
             connectionString = own.ConnectionString;
         }
 
@@ -218,6 +228,16 @@ rest.SetAction((parsed, _) => RunAsync(parsed, "rest", async ct =>
     await using var server = await TargetServer.StartAsync(Server(parsed), ct);
     var result = await RestLoad.RunAsync(options, server, ct);
     return (result, server.Database, SharedMachineNote);
+}));
+
+friends.SetAction((parsed, _) => RunAsync(parsed, "friends", async ct =>
+{
+    var options = new FriendsOptions(parsed.GetValue(friendsVia), Math.Max(1, parsed.GetValue(friendsPairs)), Math.Max(1, parsed.GetValue(friendsConcurrency)),
+        Math.Max(0, parsed.GetValue(friendsWarmup)), Math.Max(1, parsed.GetValue(registerConcurrency)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
+    var serverOptions = Server(parsed);
+    var (result, database) = await FriendsLoad.RunAsync(options, serverOptions, ct);
+    var note = options.Via == FriendsVia.Grains ? "The silo runs inside the load tester, on the same 2 cores as PostgreSQL." : SharedMachineNote;
+    return (result, database, note);
 }));
 
 idle.SetAction((parsed, _) => RunAsync(parsed, "idle", async ct =>

@@ -59,6 +59,18 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
                 rows.Add(("friend pairs", Phase(rest.Pairing)));
                 AddSends(rows, rest.Sends, "server = WebFront with its in-process silo");
                 break;
+            case FriendsResult friends:
+                if (friends.Registration is { } registration)
+                {
+                    rows.Add(("registrations", Phase(registration)));
+                }
+
+                rows.Add(("warm-up pairs", Phase(friends.Warmup)));
+                rows.Add(("request + accept pairs", Phase(friends.Pairs)));
+                rows.Add(("friend operations/s", FormattableString.Invariant($"{2 * friends.Pairs.PerSecond:0.0}")));
+                rows.Add(("PostgreSQL commits", friends.Commits is { } commits ? FormattableString.Invariant($"{commits} = {friends.CommitsPerPair:0.0} per pair") : "n/a"));
+                rows.Add(("CPU", friends.Cpu.ToString()));
+                break;
             case IdleResult idle:
                 AddIdle(rows, idle);
                 break;

@@ -35,6 +35,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
 
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
 
+    // The members' user grains, called on every send: making a reference resolves the grain
+    // interface by reflection each time.
+    private readonly Dictionary<string, IUserGrain> _userGrains = new(StringComparer.Ordinal);
+
     private UserEventPublisher? _events;
     private string _id = "";
     private long _lastAssignedSeq;
@@ -79,7 +83,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             return SendResult.Fail(contentError);
         }
 
-        if (command.SenderId == command.RecipientId || ConversationIds.Direct(command.SenderId, command.RecipientId) != _id)
+        if (!IsThisConversation(command.SenderId, command.RecipientId))
         {
             return SendResult.Fail(MessageError.InvalidRecipient);
         }
@@ -119,7 +123,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             }
 
             var pair = GrainFactory.GetFriendship(command.SenderId, command.RecipientId);
-            if ((await GrainFactory.GetUser(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
+            if ((await UserGrain(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
             {
                 return SendResult.Fail(MessageError.AlreadyFriends);
             }
@@ -275,10 +279,31 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         return Task.FromResult(true);
     }
 
+    /// <summary>
+    /// True when the two users are this conversation's members. Once the members are known that is
+    /// a lookup; before, the pair's id is computed (a SHA-256).
+    /// </summary>
+    private bool IsThisConversation(string senderId, string recipientId) =>
+        senderId != recipientId
+        && ((_members.Count == 2 && _members.ContainsKey(senderId) && _members.ContainsKey(recipientId))
+            || ConversationIds.Direct(senderId, recipientId) == _id);
+
+    /// <summary>A member's user grain (callers have checked that <paramref name="userId"/> is one of the two).</summary>
+    private IUserGrain UserGrain(string userId)
+    {
+        if (!_userGrains.TryGetValue(userId, out var grain))
+        {
+            grain = GrainFactory.GetUser(userId);
+            _userGrains[userId] = grain;
+        }
+
+        return grain;
+    }
+
     /// <summary>The rules a send must pass, asked of the sender's grain that owns them; null when admitted.</summary>
     private async Task<SendResult?> Admit(SendMessageCommand command)
     {
-        var admission = await GrainFactory.GetUser(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
+        var admission = await UserGrain(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
         return admission.IsAdmitted ? null : SendResult.Fail(admission.Error, admission.RetryAfter);
     }
 
@@ -377,7 +402,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             _id, peer, _lastCommittedSeq, member.LastReadSeq, member.LastOwnSeq,
             lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
             _window.Last?.CreatedAt ?? time.GetUtcNow());
-        _ = GrainFactory.GetUser(userId).OnConversationActivity(activity);
+        _ = UserGrain(userId).OnConversationActivity(activity);
     }
 
     private void PublishToMembers(UserEvent userEvent)

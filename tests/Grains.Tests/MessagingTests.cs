@@ -117,6 +117,32 @@ public sealed class MessagingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_whose_client_id_has_left_the_grains_memory_returns_the_first_message()
+    {
+        var (a, b) = await FriendsAsync();
+        var first = await SendAsync(a, b, "first", "client-old");
+
+        // More messages than the conversation keeps in memory (its window of 200).
+        for (var i = 0; i < 250; i++)
+        {
+            await SendAsync(i % 2 == 0 ? b : a, i % 2 == 0 ? a : b, $"m{i}", $"client-{i}");
+        }
+
+        var retry = await SendAsync(a, b, "first", "client-old");
+
+        Assert.Equal(MessageError.None, retry.Error);
+        Assert.True(retry.Duplicate);
+        Assert.Equal(first.Message, retry.Message);
+
+        // Nothing was stored for the retry, and the conversation numbers on without a gap.
+        var next = await SendAsync(a, b, "next", "client-next");
+        Assert.Equal(252, next.Message!.Seq);
+        var newest = await HistoryAsync(a, b, limit: 3);
+        Assert.Equal([250L, 251L, 252L], newest!.Items.Select(m => m.Seq));
+        Assert.True((await SendAsync(a, b, "m1", "client-1")).Duplicate); // still in the window
+    }
+
+    [Fact]
     public async Task History_pages_backwards_and_forwards()
     {
         var (a, b) = await FriendsAsync();

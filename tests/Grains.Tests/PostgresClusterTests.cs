@@ -149,4 +149,37 @@ public sealed class PostgresClusterTests
             await restarted.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_retry_older_than_the_grains_memory_is_answered_from_the_unique_index_on_postgres()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("cluster_old_retry");
+        var (a, b) = (TestUsers.NewId("a"), TestUsers.NewId("b"));
+        var cluster = await PostgresTestCluster.StartAsync(connectionString);
+        try
+        {
+            var grains = cluster.GrainFactory;
+            await grains.GetFriendship(a, b).Request(a);
+            await grains.GetFriendship(a, b).Accept(b);
+            var conversation = grains.GetDirectConversation(a, b);
+            var first = await conversation.Send(new SendMessageCommand(a, b, "first", "old"));
+
+            // More messages than the conversation keeps in memory (its window of 200).
+            await Task.WhenAll(Enumerable.Range(0, 210).Select(i => conversation.Send(new SendMessageCommand(b, a, $"m{i}", $"id-{i}"))));
+
+            var retry = await conversation.Send(new SendMessageCommand(a, b, "first", "old"));
+            Assert.True(retry.Duplicate);
+            Assert.Equal(first.Message, retry.Message);
+
+            var next = await conversation.Send(new SendMessageCommand(a, b, "next", "new"));
+            Assert.Equal(212, next.Message!.Seq);
+            var history = await conversation.GetHistory(a, null, null, 300);
+            Assert.Equal(Enumerable.Range(1, 212).Select(i => (long)i), history!.Items.Select(m => m.Seq));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
 }

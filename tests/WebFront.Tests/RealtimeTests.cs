@@ -93,6 +93,41 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tab_that_closes_leaves_the_users_other_tabs_receiving()
+    {
+        var (a, b) = await FriendsAsync();
+        var closing = await ConnectAsync(b.User);
+        var staying = await ConnectAsync(b.User);
+        await closing.Connection.StopAsync();
+
+        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "still here?" });
+
+        Assert.Equal("still here?", (await staying.NextAsync("new_message")).GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task One_hub_connection_sends_to_several_friends_each_in_their_own_conversation()
+    {
+        var (a, b) = await FriendsAsync();
+        var c = await SignUpAsync();
+        await a.Client.PostAsync($"/api/friends/request/{c.User.UserId}", null);
+        await c.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
+        var aHub = await ConnectAsync(a.User);
+        var bHub = await ConnectAsync(b.User);
+        var cHub = await ConnectAsync(c.User);
+
+        var toB = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = "to b" });
+        var toC = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = c.User.UserId, content = "to c" });
+        var toBAgain = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = "to b again" });
+
+        Assert.NotEqual(toB.GetProperty("conversationId").GetString(), toC.GetProperty("conversationId").GetString());
+        Assert.Equal(toB.GetProperty("conversationId").GetString(), toBAgain.GetProperty("conversationId").GetString());
+        Assert.Equal([1L, 1L, 2L], new[] { toB, toC, toBAgain }.Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Equal("to b", (await bHub.NextAsync("new_message")).GetProperty("content").GetString());
+        Assert.Equal("to c", (await cHub.NextAsync("new_message")).GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Hub_methods_follow_the_same_rules_as_rest()
     {
         var (a, b) = await FriendsAsync();

@@ -4,8 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Orleans.Runtime.Providers;
-using Social.Grains.Realtime;
 using Social.Grains.RateLimiting;
 using Social.Grains.Users;
 
@@ -23,11 +21,6 @@ public static class SocialSiloExtensions
     {
         silo.Services.AddSocialGrainOptions(configuration);
         silo.AddSocialStreams();
-
-        // After a silo dies, the survivors' stream pulling agents fail to read the queues it held
-        // until the queues reactivate; Orleans then waits 10–20 s before reading again, and users'
-        // events wait with it. Retry within a second or two instead.
-        silo.Services.AddKeyedSingleton<IQueueReaderBackoffProvider>(UserStreams.Provider, new QuickQueueReaderBackoff());
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = SocialNames.ClusterId;
@@ -79,14 +72,6 @@ public static class SocialSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
-}
-
-/// <summary>200 ms, 400 ms, 800 ms, then every 1.6 s: how long a stream pulling agent waits before reading a queue again after a failed read.</summary>
-internal sealed class QuickQueueReaderBackoff : IQueueReaderBackoffProvider
-{
-    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(200);
-
-    public TimeSpan Next(int attempt) => First * (1 << Math.Clamp(attempt - 1, 0, 3));
 }
 
 internal sealed partial class EmbeddedModeAnnouncer(ILogger<EmbeddedModeAnnouncer> logger) : Microsoft.Extensions.Hosting.IHostedService

@@ -23,20 +23,21 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
     /// <summary>At most one typing event per user per this interval reaches the others.</summary>
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a clientMessageId is remembered for retries (like idempotency keys elsewhere).</summary>
-    private static readonly TimeSpan ClientIdRetention = TimeSpan.FromHours(24);
-
     private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
     private readonly RecentWindow _window = new(WindowSize);
     // Senders whose greeting is stored, and those whose greeting is stored or on its way.
     private readonly HashSet<string> _greeted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _greetingSenders = new(StringComparer.Ordinal);
-    // Client ids of sends in flight (duplicates wait for the first) and of stored messages (by seq).
+    // Client ids of sends in flight: duplicates wait for the first. Those of stored messages are
+    // the window's (bounded with it); older ones are the database's unique index's.
     private readonly Dictionary<(string Sender, string ClientId), Task<Message>> _byClientId = [];
-    private readonly Dictionary<(string Sender, string ClientId), long> _storedClientIds = [];
     private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
 
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
+
+    // The members' user grains, called on every send: making a reference resolves the grain
+    // interface by reflection each time.
+    private readonly Dictionary<string, IUserGrain> _userGrains = new(StringComparer.Ordinal);
 
     private UserEventPublisher? _events;
     private string _id = "";
@@ -51,7 +52,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
     {
         _id = GrainKeys.ConversationIdFromKey(this.GetPrimaryKeyString());
         _events = UserEventPublisher.For(this, logger);
-        var snapshot = await store.LoadConversationAsync(_id, WindowSize, time.GetUtcNow() - ClientIdRetention, cancellationToken);
+        var snapshot = await store.LoadConversationAsync(_id, WindowSize, cancellationToken);
         if (snapshot is null)
         {
             return;
@@ -67,10 +68,6 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         _window.Load(snapshot.Recent);
         _greetingSenders.UnionWith(snapshot.GreetingSenders);
         _greeted.UnionWith(snapshot.GreetingSenders);
-        foreach (var key in snapshot.RecentClientMessageIds)
-        {
-            _storedClientIds[(key.SenderId, key.ClientMessageId)] = key.Seq;
-        }
     }
 
     public async Task<SendResult> Send(SendMessageCommand command)
@@ -86,15 +83,15 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             return SendResult.Fail(contentError);
         }
 
-        if (command.SenderId == command.RecipientId || ConversationIds.Direct(command.SenderId, command.RecipientId) != _id)
+        if (!IsThisConversation(command.SenderId, command.RecipientId))
         {
             return SendResult.Fail(MessageError.InvalidRecipient);
         }
 
         var clientKey = command.ClientMessageId is { } clientId ? (command.SenderId, clientId) : default;
-        if (command.ClientMessageId is not null && _storedClientIds.TryGetValue(clientKey, out var storedSeq))
+        if (command.ClientMessageId is { } retriedId && _window.FindByClientId(command.SenderId, retriedId) is { } recent)
         {
-            return new SendResult(MessageError.None, await LoadMessage(storedSeq), Duplicate: true);
+            return new SendResult(MessageError.None, MessageMapping.ToMessage(recent), Duplicate: true);
         }
 
         while (command.ClientMessageId is not null && _byClientId.TryGetValue(clientKey, out var first))
@@ -120,8 +117,13 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         if (command.IsGreeting && !_greetingSenders.Add(command.SenderId))
         {
             Forget(command, clientKey, outcome, new InvalidOperationException("Greeting already sent."), releaseGreeting: false);
+            if (await FindStored(command) is { } earlier)
+            {
+                return new SendResult(MessageError.None, earlier, Duplicate: true);
+            }
+
             var pair = GrainFactory.GetFriendship(command.SenderId, command.RecipientId);
-            if ((await GrainFactory.GetUser(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
+            if ((await UserGrain(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
             {
                 return SendResult.Fail(MessageError.AlreadyFriends);
             }
@@ -146,11 +148,29 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             }
 
             await EnsureCreated(command);
-            var message = await Store(command);
+            Message message;
+            try
+            {
+                message = await Store(command);
+            }
+            catch (MessageAppendException) when (command.ClientMessageId is not null)
+            {
+                // A retry of a message older than the window is refused by the database's unique
+                // index (and the grain reloads, as after any failed write): answer with the first.
+                var earlier = await FindStored(command);
+                if (earlier is null)
+                {
+                    throw;
+                }
+
+                outcome.SetResult(earlier);
+                _byClientId.Remove(clientKey);
+                return new SendResult(MessageError.None, earlier, Duplicate: true);
+            }
+
             outcome.SetResult(message);
             if (command.ClientMessageId is not null)
             {
-                _storedClientIds[clientKey] = message.Seq;
                 _byClientId.Remove(clientKey);
             }
 
@@ -260,10 +280,31 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         return Task.FromResult(true);
     }
 
+    /// <summary>
+    /// True when the two users are this conversation's members. Once the members are known that is
+    /// a lookup; before, the pair's id is computed (a SHA-256).
+    /// </summary>
+    private bool IsThisConversation(string senderId, string recipientId) =>
+        senderId != recipientId
+        && ((_members.Count == 2 && _members.ContainsKey(senderId) && _members.ContainsKey(recipientId))
+            || ConversationIds.Direct(senderId, recipientId) == _id);
+
+    /// <summary>A member's user grain (callers have checked that <paramref name="userId"/> is one of the two).</summary>
+    private IUserGrain UserGrain(string userId)
+    {
+        if (!_userGrains.TryGetValue(userId, out var grain))
+        {
+            grain = GrainFactory.GetUser(userId);
+            _userGrains[userId] = grain;
+        }
+
+        return grain;
+    }
+
     /// <summary>The rules a send must pass, asked of the sender's grain that owns them; null when admitted.</summary>
     private async Task<SendResult?> Admit(SendMessageCommand command)
     {
-        var admission = await GrainFactory.GetUser(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
+        var admission = await UserGrain(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
         return admission.IsAdmitted ? null : SendResult.Fail(admission.Error, admission.RetryAfter);
     }
 
@@ -293,7 +334,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         // group commit in order.
         var stored = new StoredMessage(
             _id, ++_lastAssignedSeq, command.SenderId, command.RecipientId, command.Content,
-            time.GetUtcNow(), command.IsGreeting, command.ClientMessageId);
+            StorableNow(), command.IsGreeting, command.ClientMessageId);
         _inFlight[stored.Seq] = stored;
         try
         {
@@ -362,7 +403,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             _id, peer, _lastCommittedSeq, member.LastReadSeq, member.LastOwnSeq,
             lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
             _window.Last?.CreatedAt ?? time.GetUtcNow());
-        _ = GrainFactory.GetUser(userId).OnConversationActivity(activity);
+        _ = UserGrain(userId).OnConversationActivity(activity);
     }
 
     private void PublishToMembers(UserEvent userEvent)
@@ -371,6 +412,13 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         {
             _events!.Publish(member, userEvent);
         }
+    }
+
+    /// <summary>Now, as the database keeps it (whole microseconds), so a message reads the same from memory and from the store.</summary>
+    private DateTimeOffset StorableNow()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
     }
 
     private int UnreadFor(MemberCursor member) => (int)Math.Max(0, _lastCommittedSeq - member.EffectiveReadSeq);
@@ -385,15 +433,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
     private List<StoredMessage> TrimToCommitted(IReadOnlyList<StoredMessage> messages) =>
         messages.Where(message => message.Seq <= _lastCommittedSeq).ToList();
 
-    /// <summary>A remembered client id whose message has left the window is read back on demand.</summary>
-    private async Task<Message> LoadMessage(long seq)
-    {
-        var stored = _window.Find(seq) ?? (await store.ReadPageAsync(_id, null, seq - 1, 1)) switch
-        {
-            [var only] => only,
-            _ => null,
-        }
-            ?? throw new InvalidOperationException($"Message {seq} of {_id} is missing.");
-        return MessageMapping.ToMessage(stored);
-    }
+    /// <summary>The stored message with the command's client id, when it is older than the window.</summary>
+    private async Task<Message?> FindStored(SendMessageCommand command) =>
+        command.ClientMessageId is { } clientMessageId
+        && await store.FindByClientMessageIdAsync(_id, command.SenderId, clientMessageId) is { } stored
+            ? MessageMapping.ToMessage(stored)
+            : null;
 }

@@ -4,11 +4,13 @@ namespace Social.Grains.Messages;
 
 /// <summary>
 /// The newest committed messages of a conversation, contiguous by seq, so reads of a live
-/// conversation are answered from memory.
+/// conversation are answered from memory. It also answers retries: the client message ids of
+/// the messages it holds are indexed, and leave with their messages.
 /// </summary>
 internal sealed class RecentWindow(int capacity)
 {
     private readonly List<StoredMessage> _messages = [];
+    private readonly Dictionary<(string SenderId, string ClientMessageId), long> _seqByClientId = [];
 
     public long FirstSeq => _messages.Count == 0 ? long.MaxValue : _messages[0].Seq;
 
@@ -17,27 +19,36 @@ internal sealed class RecentWindow(int capacity)
     public void Load(IEnumerable<StoredMessage> messages)
     {
         _messages.Clear();
-        _messages.AddRange(messages.OrderBy(message => message.Seq));
+        _seqByClientId.Clear();
+        foreach (var message in messages.OrderBy(message => message.Seq))
+        {
+            Add(message);
+        }
+
         Trim();
     }
 
     /// <summary>Appends the next committed message (seqs arrive in order).</summary>
     public void Append(StoredMessage message)
     {
-        _messages.Add(message);
+        Add(message);
         Trim();
     }
 
     public void Replace(StoredMessage message)
     {
-        var index = _messages.FindIndex(candidate => candidate.Seq == message.Seq);
+        var index = IndexOf(message.Seq);
         if (index >= 0)
         {
             _messages[index] = message;
         }
     }
 
-    public StoredMessage? Find(long seq) => _messages.Find(message => message.Seq == seq);
+    public StoredMessage? Find(long seq) => IndexOf(seq) is var index and >= 0 ? _messages[index] : null;
+
+    /// <summary>The message <paramref name="senderId"/> sent with <paramref name="clientMessageId"/>, if the window holds it.</summary>
+    public StoredMessage? FindByClientId(string senderId, string clientMessageId) =>
+        _seqByClientId.TryGetValue((senderId, clientMessageId), out var seq) ? Find(seq) : null;
 
     /// <summary>The newest message <paramref name="userId"/> has not hidden, if the window holds one.</summary>
     public StoredMessage? LastVisibleTo(string userId) => _messages.FindLast(message => !message.IsHiddenFor(userId));
@@ -67,11 +78,40 @@ internal sealed class RecentWindow(int capacity)
         return start < 0 ? [] : _messages.GetRange(start, Math.Min(count, _messages.Count - start));
     }
 
+    private void Add(StoredMessage message)
+    {
+        _messages.Add(message);
+        if (message.ClientMessageId is { } clientMessageId)
+        {
+            _seqByClientId[(message.SenderId, clientMessageId)] = message.Seq;
+        }
+    }
+
+    /// <summary>Seqs are contiguous, so a message's index follows from its seq.</summary>
+    private int IndexOf(long seq)
+    {
+        var index = seq - FirstSeq;
+        return index >= 0 && index < _messages.Count && _messages[(int)index].Seq == seq
+            ? (int)index
+            : _messages.FindIndex(message => message.Seq == seq);
+    }
+
     private void Trim()
     {
-        if (_messages.Count > capacity)
+        var excess = _messages.Count - capacity;
+        if (excess <= 0)
         {
-            _messages.RemoveRange(0, _messages.Count - capacity);
+            return;
         }
+
+        foreach (var message in _messages.Take(excess))
+        {
+            if (message.ClientMessageId is { } clientMessageId)
+            {
+                _seqByClientId.Remove((message.SenderId, clientMessageId));
+            }
+        }
+
+        _messages.RemoveRange(0, excess);
     }
 }

@@ -12,10 +12,17 @@ public interface IMessageStore
 
     /// <summary>
     /// What a conversation grain needs on activation, or null when the conversation does not exist:
-    /// members and their cursors, the last seq, the newest <paramref name="recentCount"/> messages,
-    /// who has sent a greeting, and the client message ids used since <paramref name="clientIdsSince"/>.
+    /// members and their cursors, the last seq, the newest <paramref name="recentCount"/> messages
+    /// and who has sent a greeting.
     /// </summary>
-    Task<ConversationSnapshot?> LoadConversationAsync(string conversationId, int recentCount, DateTimeOffset clientIdsSince, CancellationToken cancellationToken = default);
+    Task<ConversationSnapshot?> LoadConversationAsync(string conversationId, int recentCount, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The message <paramref name="senderId"/> stored in the conversation with
+    /// <paramref name="clientMessageId"/>, or null: how a retry older than what the grain keeps in
+    /// memory finds its first message (one probe of the unique client message id index).
+    /// </summary>
+    Task<StoredMessage?> FindByClientMessageIdAsync(string conversationId, string senderId, string clientMessageId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores one message. Writes from all conversations are group-committed: the task completes
@@ -65,15 +72,12 @@ public sealed record StoredMessage(
 
 public sealed record ConversationMember(string UserId, long LastReadSeq, long LastOwnSeq);
 
-public sealed record ClientMessageKey(string SenderId, string ClientMessageId, long Seq);
-
 public sealed record ConversationSnapshot(
     string ConversationId,
     IReadOnlyList<ConversationMember> Members,
     long LastSeq,
     IReadOnlyList<StoredMessage> Recent,
-    IReadOnlyList<string> GreetingSenders,
-    IReadOnlyList<ClientMessageKey> RecentClientMessageIds);
+    IReadOnlyList<string> GreetingSenders);
 
 /// <summary>
 /// One conversation as a user's index needs it. <see cref="LastVisibleMessage"/> is the newest

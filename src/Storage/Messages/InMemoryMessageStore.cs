@@ -45,7 +45,7 @@ public sealed class InMemoryMessageStore : IMessageStore
     }
 
     public Task<ConversationSnapshot?> LoadConversationAsync(
-        string conversationId, int recentCount, DateTimeOffset clientIdsSince, CancellationToken cancellationToken = default)
+        string conversationId, int recentCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationId);
         cancellationToken.ThrowIfCancellationRequested();
@@ -65,21 +65,8 @@ public sealed class InMemoryMessageStore : IMessageStore
             var recentLength = Math.Min(Math.Max(recentCount, 0), messages.Count);
             var recent = messages.GetRange(messages.Count - recentLength, recentLength);
 
-            // As PostgresMessageStore reads them: back from the newest message to the first one
-            // older than the window.
-            var since = Normalize(clientIdsSince);
-            var clientIds = new List<ClientMessageKey>();
-            for (var i = messages.Count - 1; i >= 0 && messages[i].CreatedAt >= since; i--)
-            {
-                if (messages[i].ClientMessageId is { } clientMessageId)
-                {
-                    clientIds.Add(new ClientMessageKey(messages[i].SenderId, clientMessageId, messages[i].Seq));
-                }
-            }
-
-            clientIds.Reverse();
             return Task.FromResult<ConversationSnapshot?>(new ConversationSnapshot(
-                conversationId, members, LastSeq(conversation), recent, [.. conversation.GreetingSenders], clientIds));
+                conversationId, members, LastSeq(conversation), recent, [.. conversation.GreetingSenders]));
         }
     }
 
@@ -111,7 +98,7 @@ public sealed class InMemoryMessageStore : IMessageStore
             conversation.LastOwnSeqs[message.SenderId] = Math.Max(conversation.LastOwnSeqs.GetValueOrDefault(message.SenderId), message.Seq);
             if (message.ClientMessageId is { } clientMessageId)
             {
-                conversation.ClientIds.Add((message.SenderId, clientMessageId));
+                conversation.ClientIds[(message.SenderId, clientMessageId)] = message.Seq;
             }
 
             if (message.IsGreeting)
@@ -127,6 +114,27 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<StoredMessage?> FindByClientMessageIdAsync(
+        string conversationId, string senderId, string clientMessageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        ArgumentNullException.ThrowIfNull(senderId);
+        ArgumentNullException.ThrowIfNull(clientMessageId);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            if (!_conversations.TryGetValue(conversationId, out var conversation)
+                || !conversation.ClientIds.TryGetValue((senderId, clientMessageId), out var seq))
+            {
+                return Task.FromResult<StoredMessage?>(null);
+            }
+
+            var messages = conversation.Messages;
+            return Task.FromResult<StoredMessage?>(messages[IndexAbove(messages, seq - 1)]);
+        }
     }
 
     public Task<IReadOnlyList<StoredMessage>> ReadPageAsync(
@@ -267,7 +275,7 @@ public sealed class InMemoryMessageStore : IMessageStore
             return $"Seq {message.Seq} is already stored.";
         }
 
-        if (message.ClientMessageId is { } clientMessageId && conversation.ClientIds.Contains((message.SenderId, clientMessageId)))
+        if (message.ClientMessageId is { } clientMessageId && conversation.ClientIds.ContainsKey((message.SenderId, clientMessageId)))
         {
             return $"Client message id {clientMessageId} of {message.SenderId} is already stored.";
         }
@@ -330,7 +338,8 @@ public sealed class InMemoryMessageStore : IMessageStore
 
         public Dictionary<string, long> LastOwnSeqs { get; } = new(StringComparer.Ordinal);
 
-        public HashSet<(string SenderId, string ClientMessageId)> ClientIds { get; } = [];
+        /// <summary>Seq by sender and client message id.</summary>
+        public Dictionary<(string SenderId, string ClientMessageId), long> ClientIds { get; } = [];
 
         public SortedSet<string> GreetingSenders { get; } = new(StringComparer.Ordinal);
     }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Social.Storage.Messages;
 
 /// <summary>
-/// Writes a batch of appends to <c>messages</c>: one transaction, one statement, however many
+/// Writes a batch of appends to <c>messages</c>: one statement (so one transaction), however many
 /// conversations the batch holds.
 /// </summary>
 /// <remarks>
@@ -59,12 +59,11 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         }
     }
 
+    /// <summary>One statement, so one transaction without BEGIN and COMMIT: the commit is the statement's own.</summary>
     private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await InsertAsync(connection, transaction, messages);
-        await transaction.CommitAsync();
+        await InsertAsync(connection, transaction: null, messages);
     }
 
     private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(IReadOnlyList<StoredMessage> messages, Exception error)
@@ -127,7 +126,7 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         return rejected;
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredMessage> messages)
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages)
     {
         await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
         command.Parameters.Add(Column("conversation_ids", messages, m => m.ConversationId));
@@ -140,6 +139,10 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         command.Parameters.Add(Column("client_message_ids", messages, m => m.ClientMessageId));
         command.Parameters.Add(Column("hidden_by_sender", messages, m => m.HiddenBySender));
         command.Parameters.Add(Column("hidden_by_recipient", messages, m => m.HiddenByRecipient));
+
+        // Prepared once per pooled connection (Npgsql keeps it), so PostgreSQL parses and plans the
+        // statement once instead of for every batch.
+        await command.PrepareAsync();
         await command.ExecuteNonQueryAsync();
     }
 

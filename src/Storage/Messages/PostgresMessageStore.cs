@@ -14,11 +14,7 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
 {
     private const string Columns = PostgresMessageColumns.List;
 
-    // One snapshot (see LoadConversationAsync), five results. The client ids are bounded by seq
-    // rather than scanned by created_at: the newest message older than @since is found walking
-    // the primary key backwards, and everything after it is a range scan, so the cost follows
-    // the window, not the conversation's length. This relies on created_at not decreasing with
-    // seq within a conversation, which holds because its grain stamps and numbers messages in order.
+    // One snapshot (see LoadConversationAsync), four results.
     private const string LoadConversationSql = $"""
         SELECT COALESCE((SELECT max(seq) FROM messages WHERE conversation_id = @conversation_id), 0)
           FROM conversations
@@ -41,17 +37,13 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
           FROM messages
          WHERE conversation_id = @conversation_id AND is_greeting
          ORDER BY sender_id COLLATE "C";
+        """;
 
-        SELECT sender_id, client_message_id, seq
+    // A probe of messages_client_message_id_key (its predicate follows from the equality).
+    private const string FindByClientMessageIdSql = $"""
+        SELECT {Columns}
           FROM messages
-         WHERE conversation_id = @conversation_id
-           AND seq > COALESCE((SELECT seq FROM messages
-                                WHERE conversation_id = @conversation_id AND created_at < @since
-                                ORDER BY seq DESC
-                                LIMIT 1), 0)
-           AND created_at >= @since
-           AND client_message_id IS NOT NULL
-         ORDER BY seq;
+         WHERE conversation_id = @conversation_id AND sender_id = @sender_id AND client_message_id = @client_message_id
         """;
 
     private const string PageAfterSql = $"""
@@ -132,21 +124,20 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
     }
 
     public async Task<ConversationSnapshot?> LoadConversationAsync(
-        string conversationId, int recentCount, DateTimeOffset clientIdsSince, CancellationToken cancellationToken = default)
+        string conversationId, int recentCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationId);
 
         // Whatever failed before, the caller now learns the stored state and numbers on from it.
         _appends.Reload(conversationId);
 
-        // Repeatable read: the five results are one snapshot, so the last seq, the recent window
+        // Repeatable read: the four results are one snapshot, so the last seq, the recent window
         // and the cursors agree even while another writer commits.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         await using var command = new NpgsqlCommand(LoadConversationSql, connection, transaction);
         command.Parameters.AddWithValue("conversation_id", conversationId);
         command.Parameters.AddWithValue("recent_count", Math.Max(recentCount, 0));
-        command.Parameters.AddWithValue("since", clientIdsSince.ToUniversalTime());
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -179,14 +170,22 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
             greetingSenders.Add(reader.GetString(0));
         }
 
-        await reader.NextResultAsync(cancellationToken);
-        var clientIds = new List<ClientMessageKey>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            clientIds.Add(new ClientMessageKey(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        }
+        return new ConversationSnapshot(conversationId, members, lastSeq, recent, greetingSenders);
+    }
 
-        return new ConversationSnapshot(conversationId, members, lastSeq, recent, greetingSenders, clientIds);
+    public async Task<StoredMessage?> FindByClientMessageIdAsync(
+        string conversationId, string senderId, string clientMessageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        ArgumentNullException.ThrowIfNull(senderId);
+        ArgumentNullException.ThrowIfNull(clientMessageId);
+
+        await using var command = _dataSource.CreateCommand(FindByClientMessageIdSql);
+        command.Parameters.AddWithValue("conversation_id", conversationId);
+        command.Parameters.AddWithValue("sender_id", senderId);
+        command.Parameters.AddWithValue("client_message_id", clientMessageId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? PostgresMessageColumns.Read(reader) : null;
     }
 
     public Task AppendAsync(StoredMessage message, CancellationToken cancellationToken = default)

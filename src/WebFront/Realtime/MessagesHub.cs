@@ -8,16 +8,26 @@ using Social.WebFront.Auth;
 namespace Social.WebFront.Realtime;
 
 /// <summary>
-/// The SignalR hub: connections join their user's stream subscription; the methods call the
-/// same grains as REST and hold no rules of their own. A refused rule is a HubException whose
-/// message starts with the contract's code.
+/// The SignalR hub: connections join their user's stream subscription and their user's group
+/// (<see cref="UserGroups"/>, where events are sent); the methods call the same grains as REST
+/// and hold no rules of their own. A refused rule is a HubException whose message starts with
+/// the contract's code.
 /// </summary>
 [Authorize]
 public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions) : Hub<IMessagesClient>
 {
+    private const string ConversationsItem = "social.conversations";
+
+    /// <summary>Bounds the per-connection cache, for a client that writes to very many users.</summary>
+    private const int MaxCachedConversations = 64;
+
     public override async Task OnConnectedAsync()
     {
-        await subscriptions.AddConnectionAsync(Context.User!.UserId());
+        var userId = Context.User!.UserId();
+
+        // Joined before the subscription delivers anything; SignalR leaves the group on disconnect.
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(userId));
+        await subscriptions.AddConnectionAsync(userId);
         await base.OnConnectedAsync();
     }
 
@@ -37,7 +47,7 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
 
         var senderId = Context.User!.UserId();
         var command = new SendMessageCommand(senderId, request.RecipientId!, request.Content ?? "", request.ClientMessageId);
-        var result = await grains.GetDirectConversation(senderId, command.RecipientId).Send(command);
+        var result = await ConversationWith(command.RecipientId).Send(command);
         return result.Message ?? throw Refused(result.Error, result.RetryAfter);
     }
 
@@ -59,6 +69,34 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
         {
             throw Refused(MessageError.ConversationNotFound, null);
         }
+    }
+
+    /// <summary>
+    /// The grain of this connection's conversation with <paramref name="recipientId"/>, kept for
+    /// the connection's lifetime: a user sends to few peers, and making the reference means
+    /// hashing the pair and resolving the grain interface each time.
+    /// </summary>
+    private IConversationGrain ConversationWith(string recipientId)
+    {
+        // A connection's hub methods run one at a time (SignalR's default), so a plain dictionary will do.
+        if (!Context.Items.TryGetValue(ConversationsItem, out var item) || item is not Dictionary<string, IConversationGrain> conversations)
+        {
+            conversations = new Dictionary<string, IConversationGrain>(StringComparer.Ordinal);
+            Context.Items[ConversationsItem] = conversations;
+        }
+
+        if (!conversations.TryGetValue(recipientId, out var conversation))
+        {
+            if (conversations.Count >= MaxCachedConversations)
+            {
+                conversations.Clear();
+            }
+
+            conversation = grains.GetDirectConversation(Context.User!.UserId(), recipientId);
+            conversations[recipientId] = conversation;
+        }
+
+        return conversation;
     }
 
     private static HubException Refused(MessageError error, TimeSpan? retryAfter)

@@ -93,7 +93,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await Store.EnsureConversationAsync("c", ["bob", "alice"], T0.AddDays(1));
         await Store.EnsureConversationAsync("c", ["alice", "bob", "carol", "carol"], T0.AddDays(2));
 
-        var snapshot = await Store.LoadConversationAsync("c", 10, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 10);
         Assert.NotNull(snapshot);
         Assert.Equal(
             [new ConversationMember("alice", 0, 1), new ConversationMember("bob", 1, 0), new ConversationMember("carol", 0, 0)],
@@ -106,7 +106,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
     {
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Store.EnsureConversationAsync("c", ["alice", "bob"], T0))));
 
-        var snapshot = await Store.LoadConversationAsync("c", 10, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 10);
         Assert.NotNull(snapshot);
         Assert.Equal(["alice", "bob"], snapshot.Members.Select(m => m.UserId));
     }
@@ -114,7 +114,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
     [Fact]
     public async Task Loading_a_conversation_that_was_never_ensured_returns_null()
     {
-        Assert.Null(await Store.LoadConversationAsync("no-such-conversation", 10, T0));
+        Assert.Null(await Store.LoadConversationAsync("no-such-conversation", 10));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
 
         await Store.SetReadSeqAsync("c", "bob", 4);
 
-        var snapshot = await Store.LoadConversationAsync("c", 3, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 3);
 
         Assert.NotNull(snapshot);
         Assert.Equal("c", snapshot.ConversationId);
@@ -143,13 +143,12 @@ public abstract class MessageStoreContract : IAsyncLifetime
     {
         await Store.EnsureConversationAsync("c", ["alice", "bob"], T0);
 
-        var snapshot = await Store.LoadConversationAsync("c", 10, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 10);
 
         Assert.NotNull(snapshot);
         Assert.Equal(0, snapshot.LastSeq);
         Assert.Empty(snapshot.Recent);
         Assert.Empty(snapshot.GreetingSenders);
-        Assert.Empty(snapshot.RecentClientMessageIds);
         Assert.Equal([new ConversationMember("alice", 0, 0), new ConversationMember("bob", 0, 0)], snapshot.Members);
     }
 
@@ -161,25 +160,23 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await Store.AppendAsync(Message("c", 2, "bob", "alice"));
         await Store.AppendAsync(Message("c", 3, "alice", "bob"));
 
-        var snapshot = await Store.LoadConversationAsync("c", 1, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 1);
 
         Assert.Equal(["alice"], snapshot?.GreetingSenders);
     }
 
     [Fact]
-    public async Task Loading_a_conversation_returns_the_client_message_ids_used_since_the_given_time()
+    public async Task A_message_is_found_by_its_senders_client_message_id()
     {
         await Store.EnsureConversationAsync("c", ["alice", "bob"], T0);
-        await Store.AppendAsync(Message("c", 1, "alice", "bob", T0.AddMinutes(1)) with { ClientMessageId = "old" });
-        await Store.AppendAsync(Message("c", 2, "bob", "alice", T0.AddMinutes(2)) with { ClientMessageId = "edge" });
-        await Store.AppendAsync(Message("c", 3, "alice", "bob", T0.AddMinutes(3)));
-        await Store.AppendAsync(Message("c", 4, "alice", "bob", T0.AddMinutes(4)) with { ClientMessageId = "new" });
+        await Store.AppendAsync(Message("c", 1, "alice", "bob") with { ClientMessageId = "m-1" });
+        await Store.AppendAsync(Message("c", 2, "bob", "alice") with { ClientMessageId = "m-1" });
+        await Store.AppendAsync(Message("c", 3, "alice", "bob"));
 
-        // The window is wider than the recent messages asked for: client ids do not depend on it.
-        var snapshot = await Store.LoadConversationAsync("c", recentCount: 1, clientIdsSince: T0.AddMinutes(2));
-
-        Assert.NotNull(snapshot);
-        Assert.Equal([new ClientMessageKey("bob", "edge", 2), new ClientMessageKey("alice", "new", 4)], snapshot.RecentClientMessageIds);
+        Assert.Equal(Message("c", 1, "alice", "bob") with { ClientMessageId = "m-1" }, await Store.FindByClientMessageIdAsync("c", "alice", "m-1"));
+        Assert.Equal(2, (await Store.FindByClientMessageIdAsync("c", "bob", "m-1"))?.Seq);
+        Assert.Null(await Store.FindByClientMessageIdAsync("c", "alice", "m-2"));
+        Assert.Null(await Store.FindByClientMessageIdAsync("other", "alice", "m-1"));
     }
 
     [Fact]
@@ -191,7 +188,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await Store.SetReadSeqAsync("c", "bob", 3);
         await Store.SetReadSeqAsync("c", "alice", 2);
 
-        var snapshot = await Store.LoadConversationAsync("c", 10, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 10);
         Assert.Equal([new ConversationMember("alice", 2, 0), new ConversationMember("bob", 5, 0)], snapshot?.Members);
     }
 
@@ -203,7 +200,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await Store.SetReadSeqAsync("c", "mallory", 5);
         await Store.SetReadSeqAsync("no-such-conversation", "alice", 5);
 
-        var snapshot = await Store.LoadConversationAsync("c", 10, T0);
+        var snapshot = await Store.LoadConversationAsync("c", 10);
         Assert.Equal(["alice", "bob"], snapshot?.Members.Select(m => m.UserId));
         Assert.All(snapshot!.Members, m => Assert.Equal(0, m.LastReadSeq));
     }
@@ -339,7 +336,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
             Assert.All(page, m => Assert.Equal($"load-{c}", m.ConversationId));
         }
 
-        Assert.Equal(PerConversation, (await Store.LoadConversationAsync("load-399", 1, T0))?.LastSeq);
+        Assert.Equal(PerConversation, (await Store.LoadConversationAsync("load-399", 1))?.LastSeq);
     }
 
     [Fact]
@@ -384,7 +381,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<MessageAppendException>(() => Store.AppendAsync(Message("c", 2, "alice", "bob")));
         Assert.Equal([1], Seqs(await Store.ReadPageAsync("c", null, null, 10)));
 
-        Assert.Equal(1, (await Store.LoadConversationAsync("c", 10, T0))?.LastSeq);
+        Assert.Equal(1, (await Store.LoadConversationAsync("c", 10))?.LastSeq);
         await Store.AppendAsync(Message("c", 2, "alice", "bob"));
         Assert.Equal([1, 2], Seqs(await Store.ReadPageAsync("c", null, null, 10)));
     }

@@ -24,6 +24,9 @@ public sealed record SetupPhase(int Attempted, int Succeeded, double Seconds, do
     }
 }
 
+/// <summary>Registered users in friend pairs, and how their set-up went.</summary>
+public sealed record FriendPairs((SimulatedUser A, SimulatedUser B)[] Pairs, SetupPhase Registration, SetupPhase Pairing);
+
 /// <summary>The REST calls the load test needs for set-up: registration and friend request + accept.</summary>
 public sealed class SocialApi(Uri baseAddress) : IDisposable
 {
@@ -60,6 +63,26 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
             return null;
         }, cancellationToken);
         return ([.. users.OfType<SimulatedUser>()], phase);
+    }
+
+    /// <summary>
+    /// Registers 2 × <paramref name="pairCount"/> users and makes users 2i and 2i+1 friends; stops
+    /// the run when any registration or pairing failed.
+    /// </summary>
+    public async Task<FriendPairs> RegisterFriendPairsAsync(
+        string runTag, int pairCount, int registerConcurrency, CancellationToken cancellationToken)
+    {
+        Progress.Say($"Registering {pairCount * 2} users ({registerConcurrency} in flight; the server hashes each password with PBKDF2)...");
+        var (users, registration) = await RegisterAsync(runTag, pairCount * 2, registerConcurrency, cancellationToken);
+        Progress.Say(FormattableString.Invariant($"  {registration.Succeeded} registered in {registration.Seconds:0.0} s = {registration.PerSecond:0.0}/s"));
+        SetupPhase.RequireAll(registration, "registration");
+
+        var pairs = Enumerable.Range(0, users.Length / 2).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
+        Progress.Say($"Making {pairs.Length} friend pairs (request + accept)...");
+        var pairing = await PairAsync(pairs, 64, cancellationToken);
+        Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
+        SetupPhase.RequireAll(pairing, "pairing");
+        return new FriendPairs(pairs, registration, pairing);
     }
 
     /// <summary>Makes each pair friends: the first asks, the second accepts.</summary>

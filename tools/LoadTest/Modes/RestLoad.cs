@@ -21,16 +21,7 @@ public static class RestLoad
         using var api = new SocialApi(server.BaseAddress);
         var tag = RunTag.New();
 
-        Progress.Say($"Registering {options.Pairs * 2} users ({options.RegisterConcurrency} in flight; the server hashes each password with PBKDF2)...");
-        var (users, registration) = await api.RegisterAsync(tag, options.Pairs * 2, options.RegisterConcurrency, cancellationToken);
-        Progress.Say(FormattableString.Invariant($"  {registration.Succeeded} registered in {registration.Seconds:0.0} s = {registration.PerSecond:0.0}/s"));
-        SetupPhase.RequireAll(registration, "registration");
-
-        var pairs = Enumerable.Range(0, users.Length / 2).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
-        Progress.Say($"Making {pairs.Length} friend pairs (request + accept)...");
-        var pairing = await api.PairAsync(pairs, 64, cancellationToken);
-        Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
-        SetupPhase.RequireAll(pairing, "pairing");
+        var (pairs, registration, pairing) = await api.RegisterFriendPairsAsync(tag, options.Pairs, options.RegisterConcurrency, cancellationToken);
 
         var content = new string('x', options.MessageSize);
         var sends = await DurableSends.MeasureAsync(options.Plan, options.Warmup, options.QuietWait, tag, server.ConnectionString, server.ProcessId,

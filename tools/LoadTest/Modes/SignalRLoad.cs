@@ -92,18 +92,9 @@ public sealed class SignalRLoad
             Progress.Say("  still not quiet; registering anyway.");
         }
 
-        Progress.Say($"Registering {_options.Users} users ({_options.RegisterConcurrency} in flight; the server hashes each password with PBKDF2)...");
-        var (registered, registration) = await api.RegisterAsync(_tag, _options.Users, _options.RegisterConcurrency, cancellationToken);
-        Progress.Say(FormattableString.Invariant($"  {registration.Succeeded} registered in {registration.Seconds:0.0} s = {registration.PerSecond:0.0}/s"));
-        SetupPhase.RequireAll(registration, "registration");
+        var (pairs, registration, pairing) = await api.RegisterFriendPairsAsync(_tag, _options.Users / 2, _options.RegisterConcurrency, cancellationToken);
 
-        var pairs = Enumerable.Range(0, registered.Length / 2).Select(i => (registered[2 * i], registered[(2 * i) + 1])).ToList();
-        Progress.Say($"Making {pairs.Count} friend pairs (request + accept)...");
-        var pairing = await api.PairAsync(pairs, 64, cancellationToken);
-        Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
-        SetupPhase.RequireAll(pairing, "pairing");
-
-        var users = new UserState[pairs.Count * 2];
+        var users = new UserState[pairs.Length * 2];
         foreach (var (a, b) in pairs)
         {
             users[a.Index] = new UserState(a, b.UserId);

@@ -6,8 +6,8 @@ namespace Social.Storage.Messages;
 
 /// <summary>
 /// The message store on <c>conversations</c>, <c>conversation_members</c> and <c>messages</c>
-/// (schema script <c>005_messages.sql</c>). Appends are group-committed by a
-/// <see cref="MessageAppendQueue"/>; everything else is one query. A singleton: dispose it to
+/// (schema script <c>005_messages.sql</c>). Appends are group-committed by
+/// <see cref="PartitionedAppendQueues"/>; everything else is one query. A singleton: dispose it to
 /// write what is still queued and stop the writer.
 /// </summary>
 public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDisposable
@@ -88,17 +88,28 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
          ORDER BY m.conversation_id COLLATE "C"
         """;
 
+    /// <summary>Batches committing in parallel (each conversation always in the same one).</summary>
+    public const int AppendWriters = 2;
+
     private readonly NpgsqlDataSource _dataSource;
-    private readonly MessageAppendQueue _appends;
+    private readonly PartitionedAppendQueues _appends;
 
     public PostgresMessageStore(NpgsqlDataSource dataSource, ILogger<PostgresMessageStore> logger)
+        : this(dataSource, logger, AppendWriters)
+    {
+    }
+
+    internal PostgresMessageStore(NpgsqlDataSource dataSource, ILogger<PostgresMessageStore> logger, int appendWriters)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(logger);
 
         _dataSource = dataSource;
-        _appends = new MessageAppendQueue(new PostgresMessageBatchWriter(dataSource, logger), logger);
+        _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger);
     }
+
+    /// <summary>Which writer takes the conversation's appends.</summary>
+    internal int AppendLaneOf(string conversationId) => _appends.LaneOf(conversationId);
 
     public async Task EnsureConversationAsync(
         string conversationId, IReadOnlyList<string> memberIds, DateTimeOffset createdAt, CancellationToken cancellationToken = default)

@@ -23,7 +23,9 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
     {
         var server = await PostgresServer.GetAsync();
         _dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("messages"));
-        return new PostgresMessageStore(_dataSource, NullLogger<PostgresMessageStore>.Instance);
+        // One writer, so that the batching tests below see every append in one queue; the
+        // store's parallel writers have their own test.
+        return new PostgresMessageStore(_dataSource, NullLogger<PostgresMessageStore>.Instance, appendWriters: 1);
     }
 
     public override async Task DisposeAsync()
@@ -62,6 +64,40 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
         await Task.WhenAll(queued);
         Assert.Equal(1, await TransactionCountAsync(conversations));
         Assert.Equal(2, await TransactionCountAsync([.. conversations, "first"]));
+    }
+
+    [Fact]
+    public async Task With_two_writers_a_blocked_batch_holds_up_only_its_own_writers_conversations()
+    {
+        await using var store = new PostgresMessageStore(DataSource, NullLogger<PostgresMessageStore>.Instance, appendWriters: 2);
+        var candidates = Enumerable.Range(0, 40).Select(i => $"p{i}").ToList();
+        var blockedLane = store.AppendLaneOf("first");
+        var sameLane = candidates.Where(c => store.AppendLaneOf(c) == blockedLane).Take(3).ToList();
+        var otherLane = candidates.Where(c => store.AppendLaneOf(c) != blockedLane).Take(3).ToList();
+        Assert.Equal(3, sameLane.Count);
+        Assert.Equal(3, otherLane.Count);
+        await EnsureAsync(["first", .. sameLane, .. otherLane]);
+
+        List<Task> held, free;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            var first = store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            held = [first, .. Enumerable.Range(1, 5).SelectMany(seq => sameLane.Select(c => store.AppendAsync(Message(c, seq, "alice", "bob"))))];
+            free = [.. Enumerable.Range(1, 5).SelectMany(seq => otherLane.Select(c => store.AppendAsync(Message(c, seq, "alice", "bob"))))];
+
+            // The other writer commits while the first one waits for the lock.
+            await Task.WhenAll(free).WaitAsync(WaitLimit);
+            Assert.DoesNotContain(held, t => t.IsCompleted);
+            await holder.ReleaseAsync();
+        }
+
+        await Task.WhenAll(held).WaitAsync(WaitLimit);
+        foreach (var conversation in sameLane.Concat(otherLane))
+        {
+            var page = await store.ReadPageAsync(conversation, null, 0, 100);
+            Assert.Equal([1L, 2, 3, 4, 5], page.Select(m => m.Seq));
+        }
     }
 
     [Fact]

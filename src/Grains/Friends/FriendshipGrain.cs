@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Social.Grains.Realtime;
 using Social.Grains.Users;
 
 namespace Social.Grains.Friends;
@@ -9,7 +8,8 @@ namespace Social.Grains.Friends;
 /// the pair (A→B and B→A at the same moment) run one after the other. Each change is persisted
 /// here first and then projected into both user grains with the new version; an operation is
 /// acknowledged only after both projections are stored. If a projection fails half-way, the next
-/// operation on the pair (a retry, or anything else) projects again before it decides.
+/// operation on the pair (a retry, or anything else) projects again before it decides. Each
+/// user grain tells its own clients about the change it stored (see <see cref="RelationshipEvents"/>).
 /// </summary>
 public sealed class FriendshipGrain(
     [PersistentState("friendship", SocialNames.GrainStorage)] IPersistentState<FriendshipState> state,
@@ -23,14 +23,11 @@ public sealed class FriendshipGrain(
     // first operation after a crash or a failed projection repairs the projections.
     private long _projectedVersion = -1;
 
-    private UserEventPublisher? _events;
-
     private FriendshipState Pair => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_low, _high) = GrainKeys.FriendshipPairFromKey(this.GetPrimaryKeyString());
-        _events = UserEventPublisher.For(this, logger);
         return Task.CompletedTask;
     }
 
@@ -65,9 +62,8 @@ public sealed class FriendshipGrain(
             return admission;
         }
 
-        await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+        await Change(FriendChange.Requested, pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
         FriendshipLog.RequestSent(logger, userId, other);
-        _events!.Publish(other, new FriendRequestEvent(userId, Pair.Since));
         return FriendshipResult.Ok(PeerStatus.PendingOutgoing);
     }
 
@@ -87,13 +83,13 @@ public sealed class FriendshipGrain(
     public Task<FriendshipResult> Reject(string userId)
     {
         var other = OtherThan(userId);
-        return EndPendingRequest(requester: other);
+        return EndPendingRequest(requester: other, FriendChange.Rejected);
     }
 
     public Task<FriendshipResult> Cancel(string userId)
     {
         OtherThan(userId);
-        return EndPendingRequest(requester: userId);
+        return EndPendingRequest(requester: userId, FriendChange.Cancelled);
     }
 
     public async Task<FriendshipResult> Unfriend(string userId)
@@ -105,7 +101,7 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Fail(FriendError.NotFriends);
         }
 
-        await Change(pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        await Change(FriendChange.Unfriended, pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
@@ -119,7 +115,7 @@ public sealed class FriendshipGrain(
         }
 
         // A block ends any friendship or pending request between the two.
-        await Change(pair =>
+        await Change(FriendChange.Blocked, pair =>
         {
             pair.BlockedBy.Add(userId);
             pair.Status = PairStatus.None;
@@ -138,7 +134,7 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Fail(FriendError.NotBlocked);
         }
 
-        await Change(pair => pair.BlockedBy.Remove(userId));
+        await Change(FriendChange.Unblocked, pair => pair.BlockedBy.Remove(userId));
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
@@ -148,8 +144,7 @@ public sealed class FriendshipGrain(
         await EnsureProjected();
         if (Pair.Status == PairStatus.None && Pair.BlockedBy.Count == 0)
         {
-            await Change(pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
-            _events!.Publish(OtherThan(userId), new FriendRequestEvent(userId, Pair.Since));
+            await Change(FriendChange.Requested, pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
         }
     }
 
@@ -174,14 +169,12 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Fail(FriendError.FriendLimitReached);
         }
 
-        await Change(pair => { pair.Status = PairStatus.Accepted; pair.RequestedBy = null; });
+        await Change(FriendChange.Accepted, pair => { pair.Status = PairStatus.Accepted; pair.RequestedBy = null; });
         FriendshipLog.BecameFriends(logger, acceptor, requester);
-        _events!.Publish(requester, new FriendAcceptedEvent(acceptor));
-        _events.Publish(acceptor, new FriendAcceptedEvent(requester));
         return FriendshipResult.Ok(PeerStatus.Friends);
     }
 
-    private async Task<FriendshipResult> EndPendingRequest(string requester)
+    private async Task<FriendshipResult> EndPendingRequest(string requester, FriendChange change)
     {
         await EnsureProjected();
         if (Pair.Status != PairStatus.Pending || Pair.RequestedBy != requester)
@@ -189,12 +182,12 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Fail(FriendError.NoPendingRequest);
         }
 
-        await Change(pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        await Change(change, pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
     /// <summary>Applies <paramref name="mutate"/> to a copy, persists it, then projects it to both users.</summary>
-    private async Task Change(Action<FriendshipState> mutate)
+    private async Task Change(FriendChange change, Action<FriendshipState> mutate)
     {
         var next = Pair.Clone();
         mutate(next);
@@ -215,23 +208,23 @@ public sealed class FriendshipGrain(
             throw;
         }
 
-        await Project();
+        await Project(change);
     }
 
     private async Task EnsureProjected()
     {
         if (Pair.Version > 0 && _projectedVersion < Pair.Version)
         {
-            await Project();
+            await Project(FriendChange.Repair);
         }
     }
 
-    private async Task Project()
+    private async Task Project(FriendChange change)
     {
         var version = Pair.Version;
         await Task.WhenAll(
-            User(_low).ApplyPeerView(_high, Pair.ViewFor(_low, _high), version),
-            User(_high).ApplyPeerView(_low, Pair.ViewFor(_high, _low), version));
+            User(_low).ApplyPeerView(_high, Pair.ViewFor(_low, _high), version, change),
+            User(_high).ApplyPeerView(_low, Pair.ViewFor(_high, _low), version, change));
         _projectedVersion = version;
     }
 

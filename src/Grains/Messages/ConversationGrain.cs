@@ -119,6 +119,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             Forget(command, clientKey, outcome, new InvalidOperationException("Greeting already sent."), releaseGreeting: false);
             if (await FindStored(command) is { } earlier)
             {
+                AnnounceAgain(earlier);
                 return new SendResult(MessageError.None, earlier, Duplicate: true);
             }
 
@@ -163,6 +164,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
                     throw;
                 }
 
+                AnnounceAgain(earlier);
                 outcome.SetResult(earlier);
                 _byClientId.Remove(clientKey);
                 return new SendResult(MessageError.None, earlier, Duplicate: true);
@@ -231,8 +233,12 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         {
             await store.SetReadSeqAsync(_id, userId, target);
             member.LastReadSeq = Math.Max(member.LastReadSeq, target);
-            Notify(userId);
-            PublishToMembers(new ReadReceiptEvent(_id, userId, member.LastReadSeq, time.GetUtcNow()));
+            var receipt = new ReadReceiptEvent(_id, userId, member.LastReadSeq, time.GetUtcNow());
+            Notify(userId, receipt);
+            foreach (var other in _members.Keys.Where(other => other != userId))
+            {
+                _ = UserGrain(other).DeliverEvent(receipt);
+            }
         }
 
         return new ReadState(_id, member.LastReadSeq, UnreadFor(member));
@@ -256,7 +262,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             _window.Replace(userId == cached.SenderId ? cached with { HiddenBySender = true } : cached with { HiddenByRecipient = true });
         }
 
-        Notify(userId);
+        Notify(userId, userEvent: null);
         return MessageError.None;
     }
 
@@ -271,9 +277,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         if (!_lastTyping.TryGetValue(userId, out var last) || now - last >= TypingInterval)
         {
             _lastTyping[userId] = now;
+            var typing = new StreamedUserEvent(0, 0, new TypingEvent(_id, userId));
             foreach (var other in _members.Keys.Where(member => member != userId))
             {
-                _events!.Publish(other, new TypingEvent(_id, userId));
+                _events!.Publish(other, typing);
             }
         }
 
@@ -350,15 +357,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
 
         Committed(stored.Seq);
         _members[command.SenderId].LastOwnSeq = Math.Max(_members[command.SenderId].LastOwnSeq, stored.Seq);
-        foreach (var member in _members.Keys)
-        {
-            Notify(member);
-        }
-
         var message = MessageMapping.ToMessage(stored);
 
         // Both sides: the recipient, and the sender's other tabs and devices.
-        PublishToMembers(new NewMessageEvent(message));
+        NotifyMembers(new NewMessageEvent(message));
         return message;
     }
 
@@ -393,8 +395,20 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         _ = outcome.Task.Exception; // observed: duplicates waiting on it retry on their own
     }
 
-    /// <summary>Tells a member's user grain where the conversation stands for them (one-way, in memory there).</summary>
-    private void Notify(string userId)
+    /// <summary>Tells every member's user grain, which numbers and publishes <paramref name="userEvent"/> for its clients.</summary>
+    private void NotifyMembers(UserEvent userEvent)
+    {
+        foreach (var member in _members.Keys)
+        {
+            Notify(member, userEvent);
+        }
+    }
+
+    /// <summary>
+    /// Tells a member's user grain where the conversation stands for them (one-way, in memory
+    /// there), with the event their clients should hear, if any.
+    /// </summary>
+    private void Notify(string userId, UserEvent? userEvent)
     {
         var member = _members[userId];
         var peer = _members.Keys.FirstOrDefault(other => other != userId) ?? userId;
@@ -403,14 +417,18 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             _id, peer, _lastCommittedSeq, member.LastReadSeq, member.LastOwnSeq,
             lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
             _window.Last?.CreatedAt ?? time.GetUtcNow());
-        _ = UserGrain(userId).OnConversationActivity(activity);
+        _ = UserGrain(userId).OnConversationActivity(activity, userEvent);
     }
 
-    private void PublishToMembers(UserEvent userEvent)
+    /// <summary>
+    /// A retry answered from storage may follow an activation that died between storing the
+    /// message and announcing it: announce it again (user grains drop a repeat they still hold).
+    /// </summary>
+    private void AnnounceAgain(Message message)
     {
-        foreach (var member in _members.Keys)
+        if (_members.Count > 0)
         {
-            _events!.Publish(member, userEvent);
+            NotifyMembers(new NewMessageEvent(message));
         }
     }
 

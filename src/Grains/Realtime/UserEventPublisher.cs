@@ -1,33 +1,45 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
-using Social.Grains.Realtime;
 
 namespace Social.Grains.Realtime;
 
 /// <summary>
-/// Publishes on users' streams without holding up the caller: the push path is best effort
-/// (what it carries is already stored, and clients catch up with <c>afterSeq</c>), so a failed
-/// publish is logged, never surfaced as a failed operation.
+/// Publishes on users' streams without holding up the caller. What is published is already
+/// stored, and owed events are numbered, so a lost publish is found and repaired by the front
+/// ends (see <c>docs/architecture.md</c>, real-time delivery); a failed one is logged and
+/// reported to <paramref name="onFailed"/> when given.
 /// </summary>
 public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger logger)
 {
     public static UserEventPublisher For(Grain grain, ILogger logger) =>
         new(grain.GetStreamProvider(UserStreams.Provider), logger);
 
-    public void Publish(string userId, UserEvent userEvent)
+    public void Publish(string userId, StreamedUserEvent streamed, Action? onFailed = null)
     {
-        var publishing = provider.GetStream<UserEvent>(UserStreams.For(userId)).OnNextAsync(userEvent);
+        var publishing = provider.GetStream<StreamedUserEvent>(UserStreams.For(userId)).OnNextAsync(streamed);
         if (!publishing.IsCompletedSuccessfully)
         {
-            _ = publishing.ContinueWith(
-                (task, state) => PublishFailed((ILogger)state!, userEvent.GetType().Name, userId, task.Exception!),
-                logger,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            _ = ObserveAsync(publishing, userId, streamed, onFailed);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} to {UserId} failed; clients will catch up on reconnect")]
+    /// <summary>Publishes and waits, for callers that retry (the position marker).</summary>
+    public Task PublishAsync(string userId, StreamedUserEvent streamed) =>
+        provider.GetStream<StreamedUserEvent>(UserStreams.For(userId)).OnNextAsync(streamed);
+
+    private async Task ObserveAsync(Task publishing, string userId, StreamedUserEvent streamed, Action? onFailed)
+    {
+        try
+        {
+            await publishing;
+        }
+        catch (Exception exception)
+        {
+            PublishFailed(logger, streamed.Event.GetType().Name, userId, exception);
+            onFailed?.Invoke();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} to {UserId} failed; front ends repair it from the user's recent events")]
     private static partial void PublishFailed(ILogger logger, string eventType, string userId, Exception exception);
 }

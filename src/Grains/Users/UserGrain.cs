@@ -1,24 +1,32 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Social.Grains.Friends;
 using Social.Grains.Messages;
 using Social.Grains.RateLimiting;
+using Social.Grains.Realtime;
 using Social.Storage.Messages;
 
 namespace Social.Grains.Users;
 
 /// <summary>
-/// A user's plan, limits and relationship index. It makes no calls to other grains: pair
-/// decisions arrive from <see cref="FriendshipGrain"/> as versioned projections.
+/// A user's plan, limits, relationship index and event sequence. It makes no calls to other
+/// grains: pair decisions arrive from <see cref="FriendshipGrain"/> as versioned projections,
+/// conversation changes as one-way notes, and every owed event the user's clients hear passes
+/// through here to be numbered (<see cref="UserEventLog"/>) and published on the user's stream.
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", SocialNames.GrainStorage)] IPersistentState<UserState> state,
     IOptions<FriendOptions> friendOptions,
     IOptions<RateLimitOptions> rateLimitOptions,
     IMessageStore messages,
-    TimeProvider time) : Grain, IUserGrain
+    TimeProvider time,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     /// <summary>Long enough to outlive any pair operation, short enough that a lost hold frees itself.</summary>
     private static readonly TimeSpan ReservationHold = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long after the last owed event the position marker goes out (and how often it is retried).</summary>
+    private static readonly TimeSpan MarkerDelay = TimeSpan.FromSeconds(1);
 
     private readonly FriendOptions _options = friendOptions.Value;
     private readonly RateLimitOptions _rateLimits = rateLimitOptions.Value;
@@ -32,9 +40,22 @@ public sealed class UserGrain(
     private SlidingWindowCounter? _greetings;
     private ConversationIndex? _conversations;
 
+    private UserEventLog _events = null!;
+    private UserEventPublisher _publisher = null!;
+    private IGrainTimer? _markerTimer;
+    private long _markedSeq;
+    private DateTimeOffset _lastOwedAt;
+
     private Dictionary<string, PeerEntry> Peers => state.State.Peers;
 
     private int FriendLimit => _options.LimitFor(state.State.Plan);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _events = new UserEventLog(time);
+        _publisher = UserEventPublisher.For(this, logger);
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public Task<UserSummary> GetSummary() =>
         Task.FromResult(new UserSummary(state.State.Plan, RelationshipIndex.CountFriends(Peers), FriendLimit));
@@ -120,10 +141,28 @@ public sealed class UserGrain(
         return _greetings.TryAdd(out var retryAfter) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
     }
 
-    public Task OnConversationActivity(ConversationActivity activity)
+    public Task<EventPosition> GetEventPosition() => Task.FromResult(_events.Position);
+
+    public Task<EventReplay> GetEventsAfter(EventPosition position) => Task.FromResult(_events.After(position));
+
+    public Task OnConversationActivity(ConversationActivity activity, UserEvent? userEvent)
     {
         // Not loaded yet: the note's change is already stored, so the rebuild will include it.
         _conversations?.Apply(activity);
+
+        // A conversation that answered a retry from storage announces the message again, in
+        // case its first activation died before announcing it; once is enough for the clients.
+        if (userEvent is not null && !(userEvent is NewMessageEvent repeated && _events.HasRecentMessage(repeated.Message.MessageId)))
+        {
+            PublishOwed(userEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DeliverEvent(UserEvent userEvent)
+    {
+        PublishOwed(userEvent);
         return Task.CompletedTask;
     }
 
@@ -162,10 +201,11 @@ public sealed class UserGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ApplyPeerView(string peerId, PeerView view, long version)
+    public async Task ApplyPeerView(string peerId, PeerView view, long version, FriendChange change)
     {
         _reservations.Remove(peerId);
-        if (Peers.TryGetValue(peerId, out var existing) && existing.Version >= version)
+        var before = Peers.TryGetValue(peerId, out var existing) ? existing.ToView() : PeerView.Nobody;
+        if (existing is not null && existing.Version >= version)
         {
             return;
         }
@@ -181,9 +221,58 @@ public sealed class UserGrain(
             Version = version,
         };
         await state.WriteStateAsync();
+        foreach (var userEvent in RelationshipEvents.For(peerId, before, view, change))
+        {
+            PublishOwed(userEvent);
+        }
     }
 
     private string UserId => GrainKeys.UserIdFromKey(this.GetPrimaryKeyString());
+
+    /// <summary>Numbers the event, publishes it, and makes sure a position marker follows once things are quiet.</summary>
+    private void PublishOwed(UserEvent userEvent)
+    {
+        var streamed = _events.Append(userEvent);
+        _lastOwedAt = time.GetUtcNow();
+        _publisher.Publish(UserId, streamed);
+        _markerTimer ??= this.RegisterGrainTimer(AnnouncePositionAsync, new GrainTimerCreationOptions
+        {
+            DueTime = MarkerDelay,
+            Period = MarkerDelay,
+            KeepAlive = false,
+        });
+    }
+
+    /// <summary>
+    /// Publishes where the sequence stands once no owed event has gone out for a moment, so a
+    /// front that lost the last event notices; retried each tick until a publish succeeds.
+    /// While events keep coming, each one shows a front what it missed before it.
+    /// </summary>
+    private async Task AnnouncePositionAsync(CancellationToken cancellationToken)
+    {
+        var seq = _events.Seq;
+        if (seq == _markedSeq)
+        {
+            _markerTimer?.Dispose();
+            _markerTimer = null;
+            return;
+        }
+
+        if (time.GetUtcNow() - _lastOwedAt < MarkerDelay)
+        {
+            return;
+        }
+
+        try
+        {
+            await _publisher.PublishAsync(UserId, _events.Marker());
+            _markedSeq = seq;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Tried again on the next tick.
+        }
+    }
 
     /// <summary>The conversation index, rebuilt from storage on first use after activation.</summary>
     private async Task<ConversationIndex> Conversations()

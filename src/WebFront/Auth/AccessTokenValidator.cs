@@ -36,4 +36,11 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
         var result = await _handler.ValidateTokenAsync(token, parameters);
         return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).FindFirstValue(JwtRegisteredClaimNames.Sub) : null;
     }
+
+    /// <summary>When a token (already validated) stops being valid; null when it never does.</summary>
+    public DateTimeOffset? ExpiresAt(string token)
+    {
+        var validTo = _handler.ReadJsonWebToken(token).ValidTo;
+        return validTo == DateTime.MinValue ? null : new DateTimeOffset(validTo, TimeSpan.Zero);
+    }
 }

@@ -23,8 +23,21 @@ public sealed record ClientEvent(string Name, object Payload)
             case FriendAcceptedEvent e:
                 var friend = await directory.FindByIdAsync(e.UserId);
                 return friend is null ? null : new ClientEvent("friend_accepted", new FriendAcceptedPayload(friend.UserId, friend.Username, friend.DisplayName));
+            case RelationshipChangedEvent e:
+                return new ClientEvent(NameOf(e.Change), new RelationshipPayload(e.UserId));
             default:
                 return null;
         }
     }
+
+    /// <summary>The event names the project adds for relationship changes (docs/api.md).</summary>
+    public static string NameOf(RelationshipChange change) => change switch
+    {
+        RelationshipChange.RequestCancelled => "friend_request_cancelled",
+        RelationshipChange.RequestRejected => "friend_request_rejected",
+        RelationshipChange.FriendRemoved => "friend_removed",
+        RelationshipChange.Blocked => "user_blocked",
+        RelationshipChange.Unblocked => "user_unblocked",
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change, null),
+    };
 }

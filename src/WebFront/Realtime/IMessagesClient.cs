@@ -19,6 +19,9 @@ public interface IMessagesClient
     Task typing(TypingPayload typing);
 
     Task error(ErrorPayload error);
+
+    /// <summary>Sequenced connections only: the position after which this connection's events follow.</summary>
+    Task session(Social.Grains.Realtime.EventPosition position);
 }
 
 #pragma warning restore CA1707, IDE1006
@@ -32,3 +35,15 @@ public sealed record FriendAcceptedPayload(string UserId, string Username, strin
 public sealed record TypingPayload(string ConversationId, string UserId);
 
 public sealed record ErrorPayload(string Code, string Message);
+
+/// <summary>The other user of a relationship change (<c>friend_request_cancelled</c>, <c>friend_removed</c>, …).</summary>
+public sealed record RelationshipPayload(string UserId);
+
+/// <summary>A client's last seen position, for <c>Resume</c>.</summary>
+public sealed record ResumeRequest(long? Epoch, long? Seq);
+
+/// <summary>What <c>Resume</c> answers: the missed events in order, or <c>complete: false</c> (catch up through REST).</summary>
+public sealed record ResumeResult(bool Complete, IReadOnlyList<ReplayedEvent> Events);
+
+/// <summary>One replayed event: the contract's event name, its payload and its position.</summary>
+public sealed record ReplayedEvent(string Type, object Data, long Epoch, long Seq);

@@ -2,21 +2,25 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Social.Grains;
 using Social.Grains.Messages;
+using Social.Grains.Realtime;
 using Social.WebFront.Api;
 using Social.WebFront.Auth;
 
 namespace Social.WebFront.Realtime;
 
 /// <summary>
-/// The SignalR hub: connections join their user's stream subscription and their user's group
-/// (<see cref="UserGroups"/>, where events are sent); the methods call the same grains as REST
-/// and hold no rules of their own. A refused rule is a HubException whose message starts with
-/// the contract's code.
+/// The SignalR hub: connections join their user's group (<see cref="UserGroups"/>, where events
+/// are sent; the user's stream subscription was taken before the handshake, see
+/// <see cref="MessagesHubEndpoint"/>); the methods call the same grains as REST and hold no rules
+/// of their own. A refused rule is a HubException whose message starts with the contract's code.
+/// Connections opened with <c>?sequenced=true</c> get event positions, a <c>session</c> event and
+/// <see cref="Resume"/> (docs/api.md).
 /// </summary>
 [Authorize]
 public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions) : Hub<IMessagesClient>
 {
     private const string ConversationsItem = "social.conversations";
+    private const string SessionItem = "social.session";
 
     /// <summary>Bounds the per-connection cache, for a client that writes to very many users.</summary>
     private const int MaxCachedConversations = 64;
@@ -24,17 +28,48 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
     public override async Task OnConnectedAsync()
     {
         var userId = Context.User!.UserId();
+        var sequenced = Context.GetHttpContext()?.Request.Query["sequenced"] is { Count: > 0 } value
+            && string.Equals(value.ToString(), "true", StringComparison.OrdinalIgnoreCase);
 
-        // Joined before the subscription delivers anything; SignalR leaves the group on disconnect.
-        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(userId));
-        await subscriptions.AddConnectionAsync(userId);
+        // Joined while no event can be delivered, so the connection's events start right after
+        // the session position it is told. SignalR leaves the group on disconnect.
+        await subscriptions.JoinAsync(userId, async position =>
+        {
+            if (sequenced)
+            {
+                Context.Items[SessionItem] = position;
+                await Clients.Caller.session(position);
+                await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.Sequenced(userId));
+            }
+            else
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(userId));
+            }
+
+            return true;
+        });
         await base.OnConnectedAsync();
     }
 
-    public override async Task OnDisconnectedAsync(Exception? exception)
+    /// <summary>
+    /// For a sequenced connection: the events the client missed between <paramref name="request"/>
+    /// (the last position it saw, on an earlier connection) and this connection's session
+    /// position, in order; <c>complete: false</c> means catch up through REST instead.
+    /// </summary>
+    public async Task<ResumeResult> Resume(ResumeRequest request)
     {
-        await subscriptions.RemoveConnectionAsync(Context.User!.UserId());
-        await base.OnDisconnectedAsync(exception);
+        if (request is not { Epoch: { } epoch, Seq: >= 0 and { } seq })
+        {
+            throw new HubException("validation_failed: epoch and seq (≥ 0) are required.");
+        }
+
+        if (!Context.Items.TryGetValue(SessionItem, out var item) || item is not EventPosition session)
+        {
+            throw new HubException("validation_failed: Resume needs a connection opened with ?sequenced=true.");
+        }
+
+        var (complete, events) = await subscriptions.ReplayAsync(Context.User!.UserId(), new EventPosition(epoch, seq), session);
+        return new ResumeResult(complete, events.Select(e => new ReplayedEvent(e.Event.Name, e.Event.Payload, e.Position.Epoch, e.Position.Seq)).ToList());
     }
 
     public async Task<Message> SendMessage(SendMessageRequest request)

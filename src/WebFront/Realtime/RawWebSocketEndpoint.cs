@@ -1,15 +1,18 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Social.Grains.Realtime;
 using Social.WebFront.Auth;
 
 namespace Social.WebFront.Realtime;
 
 /// <summary>
 /// The seed's WebSocket protocol on <c>/ws/messages</c>: the first frame must be
-/// <c>{"action":"auth","token":"…"}</c> within 10 s; then events arrive as
-/// <c>{"type":…,"data":…}</c>, and <c>{"action":"ping"}</c> is answered with <c>{"type":"pong"}</c>.
-/// The server's WebSocket keep-alive pings the client and drops a socket that stops answering.
+/// <c>{"action":"auth","token":"…"}</c> within 10 s (optionally with <c>"resume":{"epoch","seq"}</c>);
+/// then events arrive as <c>{"type":…,"data":…}</c>, owed ones with their <c>epoch</c> and
+/// <c>seq</c>, and <c>{"action":"ping"}</c> is answered with <c>{"type":"pong"}</c>. The server's
+/// WebSocket keep-alive pings the client and drops a socket that stops answering; the socket is
+/// closed when its token expires.
 /// </summary>
 public static class RawWebSocketEndpoint
 {
@@ -22,7 +25,8 @@ public static class RawWebSocketEndpoint
         return routes;
     }
 
-    private static async Task HandleAsync(HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections)
+    private static async Task HandleAsync(
+        HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections, TimeProvider time)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -32,43 +36,77 @@ public static class RawWebSocketEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new WebSocketConnection(socket);
-        var userId = await AuthenticateAsync(socket, connection, tokens, context.RequestAborted);
-        if (userId is null)
+        var auth = await AuthenticateAsync(socket, tokens, context.RequestAborted);
+        if (auth is null)
         {
             await connection.SendAsync(Encode(new { type = "error", code = "auth_failed" }));
             await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "auth_failed");
             return;
         }
 
-        connections.Add(userId, connection);
+        var (userId, resume, expiresAt) = auth.Value;
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (expiresAt is { } expiry)
+        {
+            session.CancelAfter(Max(expiry - time.GetUtcNow(), TimeSpan.Zero));
+        }
+
+        await subscriptions.AddConnectionAsync(userId);
         try
         {
-            await subscriptions.AddConnectionAsync(userId);
-            try
+            await subscriptions.JoinAsync(userId, async position =>
             {
-                await connection.SendAsync(Encode(new { type = "auth_ok", userId }));
-                await ReadLoopAsync(socket, connection, context.RequestAborted);
-            }
-            finally
-            {
-                await subscriptions.RemoveConnectionAsync(userId);
-            }
+                // Under the subscription's lock: the replay and auth_ok go out before any live event.
+                var replay = resume is null ? default : await subscriptions.ReplayAsync(userId, resume, position);
+                await connection.SendAsync(Encode(new
+                {
+                    type = "auth_ok",
+                    userId,
+                    epoch = position.Epoch,
+                    seq = position.Seq,
+                    resumed = resume is null ? (bool?)null : replay.Complete,
+                }));
+                foreach (var (missed, at) in replay.Events ?? [])
+                {
+                    await connection.SendAsync(connections.Frame(missed, at));
+                }
+
+                connections.Add(userId, connection);
+                return true;
+            });
+
+            await ReadLoopAsync(socket, connection, session.Token);
         }
         finally
         {
             connections.Remove(userId, connection);
+            await subscriptions.RemoveConnectionAsync(userId);
+        }
+
+        if (!context.RequestAborted.IsCancellationRequested && session.IsCancellationRequested)
+        {
+            await connection.SendAsync(Encode(new { type = "error", data = new { code = "unauthorized", message = "The access token expired; connect again with a fresh one." } }));
+            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "token_expired");
+            return;
         }
 
         await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
     }
 
-    private static async Task<string?> AuthenticateAsync(WebSocket socket, WebSocketConnection connection, AccessTokenValidator tokens, CancellationToken aborted)
+    private static async Task<(string UserId, EventPosition? Resume, DateTimeOffset? ExpiresAt)?> AuthenticateAsync(
+        WebSocket socket, AccessTokenValidator tokens, CancellationToken aborted)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(AuthTimeout);
         try
         {
-            var frame = await ReceiveTextAsync(socket, timeout.Token);
+            // Not cancelled by the timeout: cancelling a receive aborts the socket, and the
+            // client would get no auth_failed, only a dropped connection.
+            var receiving = ReceiveTextAsync(socket, aborted);
+            if (await Task.WhenAny(receiving, Task.Delay(AuthTimeout, aborted)) != receiving)
+            {
+                return null;
+            }
+
+            var frame = await receiving;
             if (frame is null)
             {
                 return null;
@@ -83,7 +121,9 @@ public static class RawWebSocketEndpoint
                 return null;
             }
 
-            return await tokens.ValidateAsync(token.GetString());
+            var tokenText = token.GetString()!;
+            var userId = await tokens.ValidateAsync(tokenText);
+            return userId is null ? null : (userId, ReadResume(root), tokens.ExpiresAt(tokenText));
         }
         catch (Exception exception) when (exception is OperationCanceledException or JsonException or WebSocketException)
         {
@@ -91,14 +131,24 @@ public static class RawWebSocketEndpoint
         }
     }
 
-    private static async Task ReadLoopAsync(WebSocket socket, WebSocketConnection connection, CancellationToken aborted)
+    /// <summary>The optional <c>"resume":{"epoch":E,"seq":S}</c> of the auth frame; ignored when malformed.</summary>
+    private static EventPosition? ReadResume(JsonElement root) =>
+        root.TryGetProperty("resume", out var resume) && resume.ValueKind == JsonValueKind.Object
+        && resume.TryGetProperty("epoch", out var epoch) && epoch.TryGetInt64(out var epochValue)
+        && resume.TryGetProperty("seq", out var seq) && seq.TryGetInt64(out var seqValue) && seqValue >= 0
+            ? new EventPosition(epochValue, seqValue)
+            : null;
+
+    private static async Task ReadLoopAsync(WebSocket socket, WebSocketConnection connection, CancellationToken session)
     {
         while (socket.State == WebSocketState.Open)
         {
             string? frame;
             try
             {
-                frame = await ReceiveTextAsync(socket, aborted);
+                var receiving = ReceiveTextAsync(socket, CancellationToken.None);
+                await receiving.WaitAsync(session);
+                frame = await receiving;
             }
             catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
             {
@@ -161,6 +211,8 @@ public static class RawWebSocketEndpoint
 
     private static byte[] Encode(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
 
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
     {
         try
@@ -168,7 +220,7 @@ public static class RawWebSocketEndpoint
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseAsync(status, reason, timeout.Token);
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)

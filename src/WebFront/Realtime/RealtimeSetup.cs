@@ -19,7 +19,7 @@ public static class RealtimeSetup
 
     public static WebApplication MapSocialRealtime(this WebApplication app)
     {
-        app.MapHub<MessagesHub>("/hubs/messages");
+        app.MapMessagesHub("/hubs/messages");
         app.MapRawWebSocket();
         return app;
     }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Social.Grains.Realtime;
 
 namespace Social.WebFront.Realtime;
 
@@ -28,14 +29,30 @@ public sealed class WebSocketConnections(IOptions<JsonOptions> json) : IUserEven
         }
     }
 
-    public async Task DeliverAsync(string userId, ClientEvent clientEvent)
+    public async Task DeliverAsync(string userId, ClientEvent clientEvent, EventPosition? position)
     {
-        if (!_byUser.TryGetValue(userId, out var connections))
+        if (_byUser.TryGetValue(userId, out var connections))
         {
-            return;
+            await SendToAllAsync(connections, Frame(clientEvent, position));
         }
+    }
 
-        var frame = JsonSerializer.SerializeToUtf8Bytes(new { type = clientEvent.Name, data = clientEvent.Payload }, SerializerOptions);
+    public async Task ResyncAsync(string userId, EventPosition position)
+    {
+        if (_byUser.TryGetValue(userId, out var connections))
+        {
+            await SendToAllAsync(connections, JsonSerializer.SerializeToUtf8Bytes(new { type = "resync", epoch = position.Epoch, seq = position.Seq }, SerializerOptions));
+        }
+    }
+
+    /// <summary>The frame for an event: the contract's <c>type</c> and <c>data</c>, and for owed events their <c>epoch</c> and <c>seq</c>.</summary>
+    public byte[] Frame(ClientEvent clientEvent, EventPosition? position) =>
+        position is null
+            ? JsonSerializer.SerializeToUtf8Bytes(new { type = clientEvent.Name, data = clientEvent.Payload }, SerializerOptions)
+            : JsonSerializer.SerializeToUtf8Bytes(new { type = clientEvent.Name, data = clientEvent.Payload, epoch = position.Epoch, seq = position.Seq }, SerializerOptions);
+
+    private static async Task SendToAllAsync(ConcurrentDictionary<WebSocketConnection, byte> connections, byte[] frame)
+    {
         foreach (var connection in connections.Keys)
         {
             await connection.SendAsync(frame);

@@ -1,0 +1,74 @@
+namespace Social.Grains.Realtime;
+
+/// <summary>
+/// One user's event sequence as its grain keeps it: numbers owed events gap-free within an
+/// epoch chosen at random when the grain activates, and remembers the most recent ones (at most
+/// <see cref="Capacity"/>, none older than <see cref="MaxAge"/>) so that a front end or client
+/// that missed some can be given them again. In memory only: a new activation is a new epoch,
+/// and anyone holding a position from the old one catches up through REST.
+/// </summary>
+public sealed class UserEventLog(TimeProvider time)
+{
+    public const int Capacity = 256;
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    private readonly Queue<(StreamedUserEvent Event, DateTimeOffset At)> _recent = new();
+
+    public long Epoch { get; } = Random.Shared.NextInt64(1, 1L << 53);
+
+    public long Seq { get; private set; }
+
+    public EventPosition Position => new(Epoch, Seq);
+
+    /// <summary>Gives an owed event the next seq and remembers it.</summary>
+    public StreamedUserEvent Append(UserEvent userEvent)
+    {
+        var streamed = new StreamedUserEvent(Epoch, ++Seq, userEvent);
+        _recent.Enqueue((streamed, time.GetUtcNow()));
+        Trim();
+        return streamed;
+    }
+
+    /// <summary>A marker announcing where the sequence stands.</summary>
+    public StreamedUserEvent Marker() => new(Epoch, Seq, new PositionMarkerEvent());
+
+    /// <summary>Whether a <see cref="NewMessageEvent"/> for <paramref name="messageId"/> is among the recent events.</summary>
+    public bool HasRecentMessage(string messageId)
+    {
+        foreach (var (streamed, _) in _recent)
+        {
+            if (streamed.Event is NewMessageEvent e && e.Message.MessageId == messageId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The owed events after <paramref name="position"/>, as far back as the buffer reaches.</summary>
+    public EventReplay After(EventPosition position)
+    {
+        Trim();
+        var sameEpoch = position.Epoch == Epoch;
+        var from = sameEpoch ? position.Seq : 0;
+        if (sameEpoch && from >= Seq)
+        {
+            return new EventReplay(Position, Complete: from == Seq, []);
+        }
+
+        var events = _recent.Select(entry => entry.Event).Where(e => e.Seq > from).ToList();
+        var reachesBack = Seq == 0 || (events.Count > 0 && events[0].Seq == from + 1);
+        return new EventReplay(Position, Complete: sameEpoch && reachesBack, events);
+    }
+
+    private void Trim()
+    {
+        var oldest = time.GetUtcNow() - MaxAge;
+        while (_recent.Count > Capacity || (_recent.Count > 0 && _recent.Peek().At < oldest))
+        {
+            _recent.Dequeue();
+        }
+    }
+}

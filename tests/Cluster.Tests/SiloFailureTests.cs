@@ -76,6 +76,12 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 }
             }
 
+            // B's second device holds the server to the delivery guarantee (positions, resync).
+            var watched = conversationId;
+            await using var bSequenced = await SequencedListener.ConnectAsync(
+                new Uri(front2, "/hubs/messages"), b, clock, afterSeq => SocialApi.HistoryAsync(bHttp, watched, afterSeq, ct), ct);
+            var sequencedFrom = acknowledged.Count;
+
             // Through the hub as well.
             await using var aHub = await HubListener.ConnectAsync(new Uri(front1, "/hubs/messages"), a, clock, ct);
             var viaHub = ReceivedMessage.From(await aHub.Connection.InvokeAsync<JsonElement>(
@@ -137,6 +143,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             var history = await SocialApi.HistoryAsync(bHttp, conversationId, afterSeq: 0, ct);
             AssertNoAcknowledgedMessageLost(acknowledged, history);
 
+            AssertDeliveryGuarantee(bSequenced, acknowledged.Skip(sequencedFrom).ToList(), run.AckedAt, conversationId);
+
             // What the push path missed, and how B catches up from the last seq it heard in order.
             var pushed = bHub.Received.Where(m => m.ConversationId == conversationId).Select(m => m.Seq).ToHashSet();
             var missed = history.Where(m => !pushed.Contains(m.Seq)).Select(m => m.Seq).ToList();
@@ -157,7 +165,36 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record ChatRun(List<ReceivedMessage> Acknowledged, TimeSpan FailedAt);
+    private sealed record ChatRun(List<ReceivedMessage> Acknowledged, TimeSpan FailedAt, Dictionary<string, TimeSpan> AckedAt);
+
+    /// <summary>
+    /// docs/api.md's guarantee on one connection: every acknowledged message reached it, pushed or
+    /// caught up after a resync; nothing twice; in seq order; positions never repeat or go back
+    /// within an epoch. The delay from acknowledgement to arrival is printed, and bounded loosely.
+    /// </summary>
+    private void AssertDeliveryGuarantee(SequencedListener listener, List<ReceivedMessage> acknowledged, Dictionary<string, TimeSpan> ackedAt, string conversationId)
+    {
+        var pushed = listener.Pushed.Where(p => p.Message.ConversationId == conversationId).ToList();
+        var twice = pushed.GroupBy(p => p.Message.MessageId).Where(g => g.Count() > 1).Select(g => g.First().Message.Content).ToList();
+        Assert.True(twice.Count == 0, $"pushed twice to one connection: {string.Join(", ", twice)}");
+        var seqs = pushed.Select(p => p.Message.Seq).ToList();
+        Assert.True(seqs.SequenceEqual(seqs.Order()), $"pushed out of order: {string.Join(", ", seqs)}");
+        foreach (var epoch in listener.Pushed.GroupBy(p => p.Epoch))
+        {
+            var positions = epoch.Select(p => p.Seq).ToList();
+            Assert.True(positions.Zip(positions.Skip(1)).All(pair => pair.Second > pair.First), $"positions repeat or go back in epoch {epoch.Key}: {string.Join(", ", positions)}");
+        }
+
+        var seen = listener.FirstSeen;
+        var missing = acknowledged.Where(m => !seen.ContainsKey(m.MessageId)).Select(m => m.Content).ToList();
+        Assert.True(missing.Count == 0, $"acknowledged but never reached the sequenced connection (resyncs: {listener.Resyncs.Count}): {string.Join(", ", missing)}");
+
+        var delays = acknowledged.Where(m => ackedAt.ContainsKey(m.MessageId)).Select(m => seen[m.MessageId] - ackedAt[m.MessageId]).ToList();
+        var slowest = delays.Count == 0 ? TimeSpan.Zero : delays.Max();
+        output.WriteLine($"MEASURED guarantee: {acknowledged.Count} acknowledged messages all reached B's sequenced connection " +
+            $"({pushed.Count} pushed, {listener.Resyncs.Count} resync(s)); slowest acknowledgement → arrival {slowest.TotalSeconds:F2}s");
+        Assert.True(slowest < TimeSpan.FromSeconds(20), $"a message took {slowest.TotalSeconds:F1}s to reach the connection");
+    }
 
     /// <summary>
     /// A sends to B through front 1 every 100 ms, retrying each message (same clientMessageId)
@@ -169,6 +206,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     {
         var clock = cluster.Clock;
         var acknowledged = new List<ReceivedMessage>();
+        var ackedAt = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var outcomes = new Dictionary<string, int>();
         TimeSpan? failedAt = null, declaredDeadAt = null, firstFailure = null, lastFailure = null, recoveredAt = null;
         var slowest = TimeSpan.Zero;
@@ -202,6 +240,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 if (message is not null)
                 {
                     acknowledged.Add(message);
+                    ackedAt.TryAdd(message.MessageId, clock.Elapsed);
                     successesInRow++;
                     if (lastFailure is not null && recoveredAt is null)
                     {
@@ -248,7 +287,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
               $"sends succeed again {((recoveredAt ?? clock.Elapsed) - failed).TotalSeconds:F2}s after it{(recoveredAt is null ? " (not recovered)" : "")}");
         Assert.True(declaredDeadAt is not null, "membership never declared the failed silo dead");
         Assert.True(successesInRow >= 20, "sends did not recover within 60 s of the silo failure");
-        return new ChatRun(acknowledged, failed);
+        return new ChatRun(acknowledged, failed, ackedAt);
     }
 
     private static async Task<TimeSpan> WatchUntilDeadAsync(LocalCluster cluster, int siloPort, CancellationToken ct)

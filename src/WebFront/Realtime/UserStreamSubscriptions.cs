@@ -364,6 +364,14 @@ public sealed partial class UserStreamSubscriptions(
     private async Task DeliverOwedAsync(string userId, Entry entry, StreamedUserEvent streamed)
     {
         entry.Delivered = streamed.Position;
+
+        // A message announced again (a retry answered from storage after its user grain
+        // restarted) is a new event, but these connections have seen the message already.
+        if (streamed.Event is NewMessageEvent { Message.MessageId: var messageId } && !entry.RecentMessages.Add(messageId))
+        {
+            return;
+        }
+
         if (await ClientEvent.FromAsync(streamed.Event, directory) is { } clientEvent)
         {
             await DeliverAsync(userId, clientEvent, streamed.Position);
@@ -442,6 +450,32 @@ public sealed partial class UserStreamSubscriptions(
 
         public EventPosition Delivered { get; set; } = EventPosition.None;
 
+        public RecentIds RecentMessages { get; } = new(32);
+
         public StreamSubscriptionHandle<StreamedUserEvent>? Handle { get; set; }
+    }
+
+    /// <summary>The last few ids seen, oldest forgotten first.</summary>
+    private sealed class RecentIds(int capacity)
+    {
+        private readonly Queue<string> _order = new(capacity);
+        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+        /// <summary>False when <paramref name="id"/> is among the recent ones.</summary>
+        public bool Add(string id)
+        {
+            if (!_ids.Add(id))
+            {
+                return false;
+            }
+
+            _order.Enqueue(id);
+            if (_order.Count > capacity)
+            {
+                _ids.Remove(_order.Dequeue());
+            }
+
+            return true;
+        }
     }
 }

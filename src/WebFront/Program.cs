@@ -5,6 +5,7 @@ using Social.WebFront.Api;
 using Social.WebFront.Auth;
 using Social.WebFront.Health;
 using Social.WebFront.Hosting;
+using Social.WebFront.Overload;
 using Social.WebFront.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddSocialProblems();
 builder.AddSocialRateLimiting();
 builder.AddSocialHealth();
 builder.AddSocialRealtime();
+builder.AddSocialOverload();
 builder.Services.AddSocialGrainOptions(builder.Configuration);
 builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
 builder.Services.AddOpenApi();

@@ -4,6 +4,7 @@ using Social.Grains;
 using Social.Grains.Messages;
 using Social.Storage.Accounts;
 using Social.WebFront.Auth;
+using Social.WebFront.Overload;
 
 namespace Social.WebFront.Api;
 
@@ -43,7 +44,7 @@ public static class MessagesApi
     }
 
     public static async Task<Results<Created<Message>, Ok<Message>, ProblemHttpResult>> Send(
-        SendMessageRequest request, ClaimsPrincipal principal, IGrainFactory grains, HttpResponse response)
+        SendMessageRequest request, ClaimsPrincipal principal, IGrainFactory grains, SendGate gate, HttpResponse response)
     {
         if (CheckSend(request.RecipientId, request.Content, request.ClientMessageId) is { } problem)
         {
@@ -52,12 +53,12 @@ public static class MessagesApi
 
         var senderId = principal.UserId();
         var command = new SendMessageCommand(senderId, request.RecipientId!, request.Content!, request.ClientMessageId);
-        var result = await grains.GetDirectConversation(senderId, command.RecipientId).Send(command);
+        var result = await gate.RunAsync(() => grains.GetDirectConversation(senderId, command.RecipientId).Send(command));
         return ToResponse(result, response);
     }
 
     public static async Task<Results<Created<Message>, Ok<Message>, ProblemHttpResult>> Greeting(
-        GreetingRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserDirectory directory, HttpResponse response, CancellationToken cancellationToken)
+        GreetingRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserDirectory directory, SendGate gate, HttpResponse response, CancellationToken cancellationToken)
     {
         if (CheckSend(request.RecipientId, request.Content, clientMessageId: null) is { } problem)
         {
@@ -71,7 +72,7 @@ public static class MessagesApi
 
         var senderId = principal.UserId();
         var command = new SendMessageCommand(senderId, request.RecipientId!, request.Content!, ClientMessageId: null, IsGreeting: true);
-        var result = await grains.GetDirectConversation(senderId, command.RecipientId).Send(command);
+        var result = await gate.RunAsync(() => grains.GetDirectConversation(senderId, command.RecipientId).Send(command));
         return ToResponse(result, response);
     }
 

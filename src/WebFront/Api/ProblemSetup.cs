@@ -52,13 +52,14 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
         {
             BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), Describe(bad)),
             FormatException format => (400, "validation_failed", format.Message),
+            Overload.OverloadedException overloaded => (503, "unavailable", overloaded.Message),
             TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.ClientNotAvailableException
                 => (503, "unavailable", "The cluster did not answer in time; retry."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client went away."),
             _ => (500, "internal_error", "An unexpected error occurred."),
         };
 
-        if (status >= 500)
+        if (status >= 500 && exception is not Overload.OverloadedException)
         {
             LogFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }

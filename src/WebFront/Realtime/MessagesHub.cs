@@ -5,6 +5,7 @@ using Social.Grains.Messages;
 using Social.Grains.Realtime;
 using Social.WebFront.Api;
 using Social.WebFront.Auth;
+using Social.WebFront.Overload;
 
 namespace Social.WebFront.Realtime;
 
@@ -17,7 +18,7 @@ namespace Social.WebFront.Realtime;
 /// <see cref="Resume"/> (docs/api.md).
 /// </summary>
 [Authorize]
-public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions) : Hub<IMessagesClient>
+public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate) : Hub<IMessagesClient>
 {
     private const string ConversationsItem = "social.conversations";
     private const string SessionItem = "social.session";
@@ -82,7 +83,8 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
 
         var senderId = Context.User!.UserId();
         var command = new SendMessageCommand(senderId, request.RecipientId!, request.Content ?? "", request.ClientMessageId);
-        var result = await ConversationWith(command.RecipientId).Send(command);
+        var conversation = ConversationWith(command.RecipientId);
+        var result = await gate.RunAsync(() => conversation.Send(command));
         return result.Message ?? throw Refused(result.Error, result.RetryAfter);
     }
 

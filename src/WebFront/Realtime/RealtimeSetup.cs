@@ -7,7 +7,7 @@ public static class RealtimeSetup
 {
     public static WebApplicationBuilder AddSocialRealtime(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR().AddMessagePackProtocol();
+        builder.Services.AddSignalR(options => options.AddFilter<HubFailureFilter>()).AddMessagePackProtocol();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<AccessTokenValidator>();
         builder.Services.AddSingleton<UserStreamSubscriptions>();

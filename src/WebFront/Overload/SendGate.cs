@@ -1,0 +1,58 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Social.WebFront.Overload;
+
+/// <summary>The server is at capacity: answered 503 <c>unavailable</c> with <c>Retry-After</c>.</summary>
+public sealed class OverloadedException(TimeSpan retryAfter)
+    : Exception($"The server is at capacity; retry in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>
+/// Admission for sends on this front: at most <see cref="OverloadOptions.MaxConcurrentSends"/> in
+/// flight, no queue (a refusal is immediate), and a deadline on each admitted send. REST and the
+/// hub both go through it, so either way an overloaded server says so quickly and clearly.
+/// </summary>
+public sealed class SendGate(IOptions<OverloadOptions> options) : IDisposable
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = options.Value.MaxConcurrentSends,
+        QueueLimit = 0,
+    });
+
+    private readonly TimeSpan _timeout = options.Value.SendTimeout;
+
+    /// <summary>Runs <paramref name="send"/> if there is room; throws <see cref="OverloadedException"/> if not, <see cref="TimeoutException"/> past the deadline.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> send)
+    {
+        var lease = _limiter.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new OverloadedException(RetryAfter);
+        }
+
+        Task<T> sending;
+        try
+        {
+            sending = send();
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+
+        // The permit is held until the send really ends, even past the caller's deadline, so the
+        // limit counts the work the cluster is actually doing.
+        _ = sending.ContinueWith(static (_, held) => ((RateLimitLease)held!).Dispose(), lease, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return await sending.WaitAsync(_timeout);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -5,10 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Social.WebFront.Tests;
 
 /// <summary>The real server on Kestrel, bound to a free loopback port, for real SignalR and WebSocket clients.</summary>
-public sealed class KestrelApiFactory : SocialApiFactory
+public class KestrelApiFactory : SocialApiFactory
 {
     public KestrelApiFactory()
-        : base(connectionString: null, settings: null)
+        : this(settings: null)
+    {
+    }
+
+    public KestrelApiFactory(IReadOnlyDictionary<string, string?>? settings)
+        : base(connectionString: null, settings)
     {
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         StartServer();

@@ -14,6 +14,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var defaultWebFront = typeof(RunReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
     .FirstOrDefault(a => a.Key == "WebFrontAssembly")?.Value ?? "Social.WebFront.dll";
+var relayAssembly = typeof(RunReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    .FirstOrDefault(a => a.Key == "RelayAssembly")?.Value ?? "Social.Relay.dll";
 
 // Options every mode has.
 var url = new Option<Uri?>("--url") { Description = "Target a running server (loopback only) instead of starting one", Recursive = true };
@@ -38,6 +40,7 @@ var drain = new Option<int>("--drain") { Description = "Seconds to wait after a 
 var messagePack = new Option<bool>("--messagepack") { Description = "MessagePack hub protocol instead of JSON", Recursive = true };
 var messageSize = new Option<int>("--message-size") { Description = "Characters per message", DefaultValueFactory = _ => 64 };
 var registerConcurrency = new Option<int>("--register-concurrency") { Description = "Registrations in flight", DefaultValueFactory = _ => 8 };
+var relay = new Option<bool>("--relay") { Description = "Measure the floor instead: a bare SignalR relay hub (tools/Relay: no auth, grains or storage), same load shape" };
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Unanswered sends per connection before further sends are skipped", DefaultValueFactory = _ => 64 };
 
 // grains and rest
@@ -67,7 +70,7 @@ foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFs
 }
 
 var signalR = new Command("signalr", "Users as SignalR connections in friend pairs, each sending to its friend at a fixed rate (the default mode)");
-foreach (var option in new Option[] { users, interval, rates, duration, warmup, drain, messageSize, registerConcurrency, maxInFlight })
+foreach (var option in new Option[] { users, interval, rates, duration, warmup, drain, messageSize, registerConcurrency, maxInFlight, relay })
 {
     root.Options.Add(option);
     signalR.Options.Add(option);
@@ -127,7 +130,7 @@ SignalROptions SignalROptionsOf(ParseResult parsed)
 
     return new SignalROptions(n, steps, TimeSpan.FromSeconds(parsed.GetValue(duration)), TimeSpan.FromSeconds(parsed.GetValue(warmup)),
         TimeSpan.FromSeconds(parsed.GetValue(drain)), parsed.GetValue(messagePack), Math.Max(8, parsed.GetValue(messageSize)),
-        parsed.GetValue(registerConcurrency), parsed.GetValue(maxInFlight), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
+        parsed.GetValue(registerConcurrency), parsed.GetValue(maxInFlight), TimeSpan.FromSeconds(parsed.GetValue(quietWait)), parsed.GetValue(relay));
 }
 
 SendPlan SendPlanOf(ParseResult parsed) =>
@@ -174,9 +177,12 @@ const string SharedMachineNote = "The load generator runs on the same 2 cores as
 async Task<int> SignalRAction(ParseResult parsed, CancellationToken _)
 {
     var options = SignalROptionsOf(parsed);
-    return await RunAsync(parsed, "signalr", async ct =>
+    var serverOptions = options.Relay
+        ? Server(parsed) with { WebFrontAssembly = Path.GetFullPath(relayAssembly), InMemory = true, Postgres = null }
+        : Server(parsed);
+    return await RunAsync(parsed, options.Relay ? "signalr (bare relay: the floor)" : "signalr", async ct =>
     {
-        await using var server = await TargetServer.StartAsync(Server(parsed), ct);
+        await using var server = await TargetServer.StartAsync(serverOptions, ct);
         try
         {
             var result = await SignalRLoad.RunAsync(options, server, ct);

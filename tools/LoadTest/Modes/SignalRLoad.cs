@@ -18,7 +18,8 @@ public sealed record SignalROptions(
     int MessageSize,
     int RegisterConcurrency,
     int MaxInFlightPerUser,
-    TimeSpan QuietWait);
+    TimeSpan QuietWait,
+    bool Relay = false);
 
 /// <summary>One rate step's figures.</summary>
 public sealed record StepResult(
@@ -92,7 +93,9 @@ public sealed class SignalRLoad
             Progress.Say("  still not quiet; registering anyway.");
         }
 
-        var (pairs, registration, pairing) = await api.RegisterFriendPairsAsync(_tag, _options.Users / 2, _options.RegisterConcurrency, cancellationToken);
+        var (pairs, registration, pairing) = _options.Relay
+            ? RelayUsers(_options.Users / 2)
+            : await api.RegisterFriendPairsAsync(_tag, _options.Users / 2, _options.RegisterConcurrency, cancellationToken);
 
         var users = new UserState[pairs.Length * 2];
         foreach (var (a, b) in pairs)
@@ -164,6 +167,16 @@ public sealed class SignalRLoad
     }
 
     private long _warmupAcknowledged;
+
+    /// <summary>The relay has no accounts: a user is the id its connection names as its token.</summary>
+    private FriendPairs RelayUsers(int pairCount)
+    {
+        var users = Enumerable.Range(0, pairCount * 2)
+            .Select(i => { var id = string.Create(CultureInfo.InvariantCulture, $"{_tag}-u{i}"); return new SimulatedUser(i, id, id, id); })
+            .ToArray();
+        var none = new SetupPhase(0, 0, 0, 0, LatencySummary.Of([]), []);
+        return new FriendPairs(Enumerable.Range(0, pairCount).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray(), none, none);
+    }
 
     private async Task ConnectAsync(UserState user, CancellationToken cancellationToken)
     {

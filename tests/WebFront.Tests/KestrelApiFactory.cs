@@ -12,7 +12,7 @@ public class KestrelApiFactory : SocialApiFactory
     {
     }
 
-    public KestrelApiFactory(IReadOnlyDictionary<string, string?>? settings)
+    protected KestrelApiFactory(IReadOnlyDictionary<string, string?>? settings)
         : base(connectionString: null, settings)
     {
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));

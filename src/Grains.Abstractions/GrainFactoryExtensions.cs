@@ -17,8 +17,8 @@ public static class GrainFactoryExtensions
     public static IConversationGrain GetDirectConversation(this IGrainFactory factory, string userId, string otherUserId) =>
         factory.GetConversation(ConversationIds.Direct(userId, otherUserId));
 
-    public static ILoginThrottleGrain GetLoginThrottle(this IGrainFactory factory, string username) =>
-        factory.GetGrain<ILoginThrottleGrain>(GrainKeys.LoginThrottle(username));
+    public static ILoginThrottleGrain GetLoginThrottle(this IGrainFactory factory, string normalizedUsername) =>
+        factory.GetGrain<ILoginThrottleGrain>(GrainKeys.LoginThrottle(normalizedUsername));
 
     public static IFriendshipGrain GetFriendship(this IGrainFactory factory, string userId, string otherUserId) =>
         factory.GetGrain<IFriendshipGrain>(GrainKeys.Friendship(userId, otherUserId));

@@ -25,8 +25,12 @@ public static class GrainKeys
             ? grainKey[ConversationPrefix.Length..]
             : throw new ArgumentException($"'{grainKey}' is not a conversation grain key.", nameof(grainKey));
 
-    /// <summary>Login throttles are per username, case-insensitively.</summary>
-    public static string LoginThrottle(string username) => LoginThrottlePrefix + username.ToUpperInvariant();
+    /// <summary>
+    /// Login throttles are per username: the caller passes the name as the account directory
+    /// normalizes it (<c>UserNames.Normalize</c>), so every spelling that reaches one account
+    /// shares one allowance.
+    /// </summary>
+    public static string LoginThrottle(string normalizedUsername) => LoginThrottlePrefix + normalizedUsername;
 
     public static string UserIdFromKey(string grainKey) =>
         grainKey.StartsWith(UserPrefix, StringComparison.Ordinal)

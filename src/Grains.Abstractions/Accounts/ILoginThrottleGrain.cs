@@ -1,19 +1,21 @@
 namespace Social.Grains.Accounts;
 
 /// <summary>
-/// Counts failed logins for one username (keyed by <see cref="GrainKeys.LoginThrottle"/>), cluster-wide,
-/// so that several front ends cannot multiply the allowance.
+/// Counts login attempts for one username (keyed by <see cref="GrainKeys.LoginThrottle"/>),
+/// cluster-wide, so that several front ends cannot multiply the allowance.
 /// </summary>
 [Alias("Social.ILoginThrottleGrain")]
 public interface ILoginThrottleGrain : IGrainWithStringKey
 {
-    /// <summary>How long until a login may be tried again, or null when it may be tried now.</summary>
-    [Alias("GetLockout")]
-    Task<TimeSpan?> GetLockout();
+    /// <summary>
+    /// Reserves one attempt before the password is checked: it counts as a failure at once, so
+    /// any number of concurrent attempts get no more than the allowance between them. Null when
+    /// the attempt may go ahead; otherwise how long until one may be tried again.
+    /// </summary>
+    [Alias("TryReserveAttempt")]
+    Task<TimeSpan?> TryReserveAttempt();
 
-    [Alias("RecordFailure")]
-    Task RecordFailure();
-
+    /// <summary>The password was right: forgets the failures counted so far.</summary>
     [Alias("RecordSuccess")]
     Task RecordSuccess();
 }

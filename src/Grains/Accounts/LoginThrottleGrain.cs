@@ -4,42 +4,26 @@ using Social.Grains.RateLimiting;
 namespace Social.Grains.Accounts;
 
 /// <summary>
-/// A sliding window of failed login times for one username. Kept in memory: the window is
-/// minutes long, and an activation lives at least as long while it is being used.
+/// A sliding window of login attempts for one username. An attempt is counted when it is
+/// reserved, before the password hash is checked, and forgiven when it succeeds: the grain is
+/// not reentrant, so concurrent attempts are counted one after another and never overshoot the
+/// allowance. Kept in memory: the window is minutes long, and an activation lives at least as
+/// long while it is being used.
 /// </summary>
 public sealed class LoginThrottleGrain(IOptions<RateLimitOptions> options, TimeProvider time) : Grain, ILoginThrottleGrain
 {
-    private readonly Queue<DateTimeOffset> _failures = new();
-    private readonly int _allowed = options.Value.FailedLoginsPerWindow;
-    private readonly TimeSpan _window = TimeSpan.FromMinutes(options.Value.FailedLoginWindowMinutes);
+    private readonly SlidingWindowCounter _attempts = new(
+        options.Value.FailedLoginsPerWindow, TimeSpan.FromMinutes(options.Value.FailedLoginWindowMinutes), time);
 
-    public Task<TimeSpan?> GetLockout()
-    {
-        var now = time.GetUtcNow();
-        Forget(now);
-        TimeSpan? lockout = _failures.Count >= _allowed ? _failures.Peek() + _window - now : null;
-        return Task.FromResult(lockout);
-    }
-
-    public Task RecordFailure()
-    {
-        var now = time.GetUtcNow();
-        Forget(now);
-        _failures.Enqueue(now);
-        return Task.CompletedTask;
-    }
+    public Task<TimeSpan?> TryReserveAttempt() =>
+        Task.FromResult<TimeSpan?>(_attempts.TryAdd(out var retryAfter) ? null : retryAfter);
 
     public Task RecordSuccess()
     {
-        _failures.Clear();
-        return Task.CompletedTask;
-    }
+        _attempts.Clear();
 
-    private void Forget(DateTimeOffset now)
-    {
-        while (_failures.Count > 0 && _failures.Peek() + _window <= now)
-        {
-            _failures.Dequeue();
-        }
+        // Nothing left to remember: do not keep the activation.
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 }

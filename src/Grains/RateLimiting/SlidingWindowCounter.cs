@@ -1,6 +1,6 @@
 namespace Social.Grains.RateLimiting;
 
-/// <summary>At most <c>limit</c> events in any rolling <c>window</c>; used for the daily greeting limit.</summary>
+/// <summary>At most <c>limit</c> events in any rolling <c>window</c>; used for the daily greeting limit and login attempts.</summary>
 public sealed class SlidingWindowCounter(int limit, TimeSpan window, TimeProvider time)
 {
     private readonly Queue<DateTimeOffset> _events = new();
@@ -32,4 +32,7 @@ public sealed class SlidingWindowCounter(int limit, TimeSpan window, TimeProvide
         retryAfter = TimeSpan.Zero;
         return true;
     }
+
+    /// <summary>Forgets every event counted so far.</summary>
+    public void Clear() => _events.Clear();
 }

@@ -19,6 +19,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(account);
         cancellationToken.ThrowIfCancellationRequested();
+        AccountText.ThrowIfNotStorable(account);
 
         var username = UserNames.Normalize(account.Username);
         lock (_gate)
@@ -54,6 +55,11 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(username);
         cancellationToken.ThrowIfCancellationRequested();
+
+        if (!UserNames.IsPrintable(username))
+        {
+            return Task.FromResult<UserAccount?>(null);
+        }
 
         lock (_gate)
         {
@@ -97,7 +103,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        if (limit <= 0)
+        if (limit <= 0 || !UserNames.IsPrintable(query))
         {
             return Task.FromResult<IReadOnlyList<UserProfile>>([]);
         }

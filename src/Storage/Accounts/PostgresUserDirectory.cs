@@ -37,6 +37,7 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
     public async Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
+        AccountText.ThrowIfNotStorable(account);
 
         await using var command = dataSource.CreateCommand("""
             INSERT INTO users (user_id, username, username_lower, display_name, address, password_hash, created_at)
@@ -68,6 +69,10 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
     public async Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(username);
+        if (!UserNames.IsPrintable(username))
+        {
+            return null;
+        }
 
         await using var command = dataSource.CreateCommand("""
             SELECT user_id, username, display_name, address, password_hash, created_at
@@ -129,7 +134,7 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
     public async Task<IReadOnlyList<UserProfile>> SearchAsync(string query, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (limit <= 0)
+        if (limit <= 0 || !UserNames.IsPrintable(query))
         {
             return [];
         }

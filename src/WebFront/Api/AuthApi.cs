@@ -55,7 +55,7 @@ public static partial class AuthApi
     }
 
     public static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, IUserDirectory directory, IPasswordHasher<UserAccount> hasher, TokenIssuer tokens, IGrainFactory grains, HttpResponse response, CancellationToken cancellationToken)
+        LoginRequest request, IUserDirectory directory, CredentialCheck credentials, TokenIssuer tokens, IGrainFactory grains, HttpResponse response, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password)
             || request.Username.Length > 32 || request.Password.Length > MaxPasswordLength)
@@ -63,20 +63,26 @@ public static partial class AuthApi
             return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
         }
 
-        var throttle = grains.GetLoginThrottle(request.Username);
-        if (await throttle.GetLockout() is { } lockout)
+        if (!UserNames.IsPrintable(request.Username))
+        {
+            return Problems.Validation("username", "Control and format characters are not allowed.");
+        }
+
+        // The attempt is counted before the (slow) hash is checked, in the one grain every
+        // spelling of the name maps to: concurrent attempts cannot overshoot the allowance.
+        var username = UserNames.Normalize(request.Username);
+        if (await grains.GetLoginThrottle(username).TryReserveAttempt() is { } lockout)
         {
             return Problems.RateLimited(response, lockout);
         }
 
-        var account = await directory.FindByUsernameAsync(request.Username, cancellationToken);
-        if (account is null || hasher.VerifyHashedPassword(account, account.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+        var account = await directory.FindByUsernameAsync(username, cancellationToken);
+        if (!credentials.Verify(account, request.Password) || account is null)
         {
-            await throttle.RecordFailure();
             return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
         }
 
-        await throttle.RecordSuccess();
+        await grains.GetLoginThrottle(username).RecordSuccess();
         var token = tokens.Issue(account.UserId, account.Username);
         return TypedResults.Ok(new AuthResponse(account.UserId, account.Username, token.AccessToken, token.ExpiresAt));
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Social.Storage.Accounts;
 
 namespace Social.WebFront.Api;
 
@@ -7,12 +8,12 @@ public static class Inputs
 {
     public const int MaxIdLength = 100;
 
-    /// <summary>Ids are opaque, but at most 100 characters and free of control characters.</summary>
+    /// <summary>Ids are opaque, but at most 100 characters of valid Unicode without control or format characters.</summary>
     public static bool IsValidId(string? id) =>
-        !string.IsNullOrWhiteSpace(id) && id.Length <= MaxIdLength && !id.Any(char.IsControl);
+        !string.IsNullOrWhiteSpace(id) && id.Length <= MaxIdLength && UserNames.IsPrintable(id);
 
     public static ProblemHttpResult InvalidId(string field) =>
-        Problems.Validation(field, $"Must be 1 to {MaxIdLength} characters without control characters.");
+        Problems.Validation(field, $"Must be 1 to {MaxIdLength} characters without control or format characters.");
 
     /// <summary>Reads an optional limit; null when it is out of range.</summary>
     public static int? Limit(int? requested, int fallback, int max) => requested switch

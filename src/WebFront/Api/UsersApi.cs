@@ -69,9 +69,9 @@ public static class UsersApi
         string? q, int? limit, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var query = q?.Trim();
-        if (string.IsNullOrEmpty(query) || query.Length > MaxQueryLength || query.Any(char.IsControl))
+        if (string.IsNullOrEmpty(query) || query.Length > MaxQueryLength || !UserNames.IsPrintable(query))
         {
-            return Problems.Validation("q", $"1 to {MaxQueryLength} characters.");
+            return Problems.Validation("q", $"1 to {MaxQueryLength} characters without control or format characters.");
         }
 
         if (Inputs.Limit(limit, fallback: 20, max: 50) is not { } take)

@@ -22,6 +22,7 @@ public static class AuthSetup
         var key = SigningKeys.Resolve(options);
         builder.Services.AddSingleton(key);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<CredentialCheck>();
         builder.Services.AddSingleton<ExternalUserProvisioning>();
 
         var authentication = builder.Services

@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton(serviceProvider =>
         {
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionStrings.WithPoolLimits(connectionString));
             if (serviceProvider.GetService<ILoggerFactory>() is { } loggerFactory)
             {
                 builder.UseLoggerFactory(loggerFactory);

@@ -77,6 +77,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Social__Cluster__Mode"] = "client",
             ["Social__Auth__SigningKey"] = _signingKey,
             ["Social__RateLimits__RegistrationsPerMinute"] = "10000",
+            ["Social__RateLimits__RequestsPerSecond"] = "10000",
+            ["Social__RateLimits__RequestBurst"] = "10000",
         }, ["--urls", $"http://127.0.0.1:{port}"]);
         return (front, new Uri($"http://127.0.0.1:{port}"));
     }

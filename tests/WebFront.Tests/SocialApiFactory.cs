@@ -29,6 +29,11 @@ public class SocialApiFactory : WebApplicationFactory<Program>
             ["Social:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Social:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Social:RateLimits:RegistrationsPerMinute"] = "100000",
+            ["Social:RateLimits:LoginsPerMinute"] = "100000",
+            ["Social:RateLimits:RequestBurst"] = "100000",
+            ["Social:RateLimits:RequestsPerSecond"] = "100000",
+            ["Social:RateLimits:SearchesPerMinute"] = "100000",
+            ["Social:RateLimits:AnonymousRequestsPerSecond"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -14,7 +14,7 @@ namespace Social.Grains.Friends;
 public sealed class FriendshipGrain(
     [PersistentState("friendship", SocialNames.GrainStorage)] IPersistentState<FriendshipState> state,
     TimeProvider time,
-    ILogger<FriendshipGrain> logger) : Grain, IFriendshipGrain
+    ILogger<FriendshipGrain> logger) : Grain, IFriendshipGrain, IIncomingGrainCallFilter
 {
     private string _low = "";
     private string _high = "";
@@ -29,6 +29,19 @@ public sealed class FriendshipGrain(
     {
         (_low, _high) = GrainKeys.FriendshipPairFromKey(this.GetPrimaryKeyString());
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A pair that has never changed has nothing to remember: an operation on two unrelated users
+    /// (an accept without a request, a flood of them) does not keep an activation alive.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        await context.Invoke();
+        if (Pair.Version == 0)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public async Task<FriendshipResult> Request(string userId)

@@ -27,6 +27,7 @@ public static class PostgresSiloExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         builder.Services.AddSocialSchemaMigration(connectionString);
+        connectionString = PostgresConnectionStrings.WithPoolLimits(connectionString);
 
         builder.UseAdoNetClustering(options =>
         {

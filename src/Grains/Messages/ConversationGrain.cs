@@ -15,7 +15,7 @@ namespace Social.Grains.Messages;
 /// last seq and a window of recent messages.
 /// </summary>
 [Reentrant]
-public sealed class ConversationGrain(IMessageStore store, TimeProvider time, ILogger<ConversationGrain> logger) : Grain, IConversationGrain
+public sealed class ConversationGrain(IMessageStore store, TimeProvider time, ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IIncomingGrainCallFilter
 {
     private const int WindowSize = 200;
     private const int StoreChunk = 100;
@@ -68,6 +68,19 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         _window.Load(snapshot.Recent);
         _greetingSenders.UnionWith(snapshot.GreetingSenders);
         _greeted.UnionWith(snapshot.GreetingSenders);
+    }
+
+    /// <summary>
+    /// A conversation that does not exist (a lookup of a random id, a refused first send) has
+    /// nothing to remember: it does not keep an activation alive.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        await context.Invoke();
+        if (_members.Count == 0 && _creating is null)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public async Task<SendResult> Send(SendMessageCommand command)

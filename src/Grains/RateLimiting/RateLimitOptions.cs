@@ -33,4 +33,24 @@ public sealed class RateLimitOptions
 
     [Range(1, 24 * 60)]
     public int FailedLoginWindowMinutes { get; set; } = 15;
+
+    /// <summary>Requests per second one signed-in user may make to any route, sustained, per front end.</summary>
+    [Range(1, 1_000_000)]
+    public double RequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Requests one signed-in user may make in a burst, per front end.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestBurst { get; set; } = 200;
+
+    /// <summary>User searches per minute for one signed-in user (also the burst), per front end.</summary>
+    [Range(1, 1_000_000)]
+    public int SearchesPerMinute { get; set; } = 30;
+
+    /// <summary>Login attempts per minute from one client address, per front end (never fewer than <see cref="RegistrationsPerMinute"/>).</summary>
+    [Range(1, 1_000_000)]
+    public int LoginsPerMinute { get; set; } = 300;
+
+    /// <summary>Requests per second from one client address to the routes that need no token (health, OpenAPI), per front end.</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousRequestsPerSecond { get; set; } = 50;
 }

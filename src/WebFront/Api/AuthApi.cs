@@ -23,7 +23,7 @@ public static partial class AuthApi
     {
         var group = routes.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
         group.MapPost("/register", Register).RequireRateLimiting(RegistrationPolicy);
-        group.MapPost("/login", Login);
+        group.MapPost("/login", Login).RequireRateLimiting(Hosting.RateLimitingSetup.LoginPolicy);
         return routes;
     }
 

@@ -98,7 +98,7 @@ public static class FriendsApi
     }
 
     public static async Task<Results<Ok<BatchAcceptResponse>, ProblemHttpResult>> BatchAccept(
-        string[] userIds, ClaimsPrincipal principal, IGrainFactory grains)
+        string[] userIds, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (userIds.Length > MaxBatch)
         {
@@ -112,7 +112,11 @@ public static class FriendsApi
 
         var userId = principal.UserId();
         var distinct = userIds.Distinct(StringComparer.Ordinal).ToList();
-        var results = await Task.WhenAll(distinct.Select(async targetId => (targetId, result: targetId == userId
+
+        // One query for the lot: ids of nobody cannot have a pending request, and must not
+        // activate a pair grain each.
+        var existing = await directory.FindByIdsAsync(distinct, cancellationToken);
+        var results = await Task.WhenAll(distinct.Select(async targetId => (targetId, result: targetId == userId || !existing.ContainsKey(targetId)
             ? FriendshipResult.Fail(FriendError.NoPendingRequest)
             : await grains.GetFriendship(userId, targetId).Accept(userId))));
 

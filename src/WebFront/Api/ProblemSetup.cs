@@ -55,11 +55,17 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
             Overload.OverloadedException overloaded => (503, "unavailable", overloaded.Message),
             TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.ClientNotAvailableException
                 => (503, "unavailable", "The cluster did not answer in time; retry."),
+            _ when IsStoreOverloaded(exception) => (503, "unavailable", "The store is busy; retry."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client went away."),
             _ => (500, "internal_error", "An unexpected error occurred."),
         };
 
-        if (status >= 500 && exception is not Overload.OverloadedException)
+        // Shed load (OverloadedException) is expected under pressure: not logged per request.
+        if (status == 503 && exception is not Overload.OverloadedException)
+        {
+            LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
+        }
+        else if (status >= 500)
         {
             LogFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }
@@ -85,8 +91,33 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>
+    /// A transient database failure anywhere in the chain (a pool with no free connection before
+    /// its timeout, "too many clients", a lost connection), also when it reached us through a grain.
+    /// </summary>
+    private static bool IsStoreOverloaded(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException { IsTransient: true })
+            {
+                return true;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStoreOverloaded))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string Describe(BadHttpRequestException bad) =>
         bad.InnerException is System.Text.Json.JsonException json ? $"The body is not valid JSON for this request: {json.Message}" : bad.Message;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, string method, string path, Exception exception);

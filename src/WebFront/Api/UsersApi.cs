@@ -20,7 +20,7 @@ public static class UsersApi
     {
         var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         group.MapGet("/me", GetMe);
-        group.MapGet("/search", Search);
+        group.MapGet("/search", Search).RequireRateLimiting(Hosting.RateLimitingSetup.SearchPolicy);
         group.MapGet("/{userId}", GetUser);
         return routes;
     }

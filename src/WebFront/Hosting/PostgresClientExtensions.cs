@@ -18,7 +18,7 @@ public static class PostgresClientExtensions
         builder.UseAdoNetClustering(options =>
         {
             options.Invariant = "Npgsql";
-            options.ConnectionString = connectionString;
+            options.ConnectionString = PostgresConnectionStrings.WithPoolLimits(connectionString);
         });
         return builder;
     }

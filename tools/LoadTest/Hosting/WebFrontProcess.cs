@@ -64,6 +64,8 @@ public sealed class WebFrontProcess : IAsyncDisposable
         environment["Social__Cluster__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         environment["Social__Cluster__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         environment["Social__RateLimits__RegistrationsPerMinute"] = "1000000";
+        environment["Social__RateLimits__RequestsPerSecond"] = "1000000";
+        environment["Social__RateLimits__RequestBurst"] = "1000000";
         environment["Social__RateLimits__FriendRequestsPerMinute"] = "1000000";
         environment["Social__RateLimits__MessagesPerSecond"] = "1000000";
         environment["Social__RateLimits__MessageBurst"] = "1000000";

@@ -248,9 +248,12 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             member.LastReadSeq = Math.Max(member.LastReadSeq, target);
             var receipt = new ReadReceiptEvent(_id, userId, member.LastReadSeq, time.GetUtcNow());
             Notify(userId, receipt);
-            foreach (var other in _members.Keys.Where(other => other != userId))
+            foreach (var other in _members.Keys.Where(other => other != userId).ToList())
             {
-                _ = UserGrain(other).DeliverEvent(receipt);
+                if (await PeerSignals.MayReachAsync(UserGrain(userId), other))
+                {
+                    _ = UserGrain(other).DeliverEvent(receipt);
+                }
             }
         }
 
@@ -279,11 +282,11 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         return MessageError.None;
     }
 
-    public Task<bool> Typing(string userId)
+    public async Task<bool> Typing(string userId)
     {
         if (!_members.ContainsKey(userId))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var now = time.GetUtcNow();
@@ -291,13 +294,16 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         {
             _lastTyping[userId] = now;
             var typing = new StreamedUserEvent(0, 0, new TypingEvent(_id, userId));
-            foreach (var other in _members.Keys.Where(member => member != userId))
+            foreach (var other in _members.Keys.Where(member => member != userId).ToList())
             {
-                _events!.Publish(other, typing);
+                if (await PeerSignals.MayReachAsync(UserGrain(userId), other))
+                {
+                    _events!.Publish(other, typing);
+                }
             }
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
     /// <summary>

@@ -17,6 +17,8 @@ builder.AddSocialRateLimiting();
 builder.AddSocialHealth();
 builder.AddSocialRealtime();
 builder.AddSocialOverload();
+builder.AddHubRefusalLogging();
+builder.AddTokenSafeRequestLogging();
 builder.Services.AddSocialGrainOptions(builder.Configuration);
 builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
 builder.Services.AddOpenApi();
@@ -24,6 +26,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseSocialProblems();
+app.UseSocialSecurityHeaders();
 
 // The web client (generated into wwwroot from web/ by the build). no-cache: browsers revalidate
 // the unversioned modules, so a new build is picked up on reload.

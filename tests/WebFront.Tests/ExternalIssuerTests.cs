@@ -71,4 +71,66 @@ public sealed class ExternalIssuerTests : IAsyncLifetime, IDisposable
         var wrongKey = ClientWith(Mint("someone", null, Enumerable.Repeat((byte)7, 32).ToArray()));
         await (await wrongKey.GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
+
+    private static string MintClaims(IDictionary<string, object> claims) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = "social-api",
+            Claims = claims,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(ExternalKey), SecurityAlgorithms.HmacSha256),
+        });
+
+    public static TheoryData<string> BadSubjects => new()
+    {
+        "{}",
+        "{\"sub\": [\"a\", \"b\"]}",
+        "{\"sub\": \"\"}",
+        "{\"sub\": \"   \"}",
+        "{\"sub\": \"" + new string('x', 500) + "\"}",
+        "{\"sub\": \"nul\\u0000sub\"}",
+        "{\"sub\": \"zero\\u200bwidth\"}",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSubjects))]
+    public async Task A_token_without_a_usable_subject_is_unauthorized(string claimsJson)
+    {
+        var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(claimsJson)!
+            .ToDictionary(pair => pair.Key, pair => (object)(pair.Value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => pair.Value.GetString()!,
+                System.Text.Json.JsonValueKind.Number => pair.Value.GetInt64(),
+                _ => pair.Value.EnumerateArray().Select(item => item.GetString()!).ToList(),
+            }));
+
+        var response = await ClientWith(MintClaims(claims)).GetAsync("/api/users/me");
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task An_outside_subject_equal_to_a_local_user_id_cannot_act_as_that_user()
+    {
+        var local = await _factory.CreateClient().RegisterAsync();
+
+        var impostor = ClientWith(Mint(local.UserId, "impostor", ExternalKey));
+
+        await (await impostor.GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await impostor.GetAsync("/api/messages/conversations")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task An_outside_display_name_with_control_or_format_characters_is_not_used()
+    {
+        var subject = $"ext-{Guid.NewGuid():N}";
+        var preferred = $"ext_{Guid.NewGuid():N}"[..20];
+        var token = MintClaims(new Dictionary<string, object> { ["sub"] = subject, ["preferred_username"] = preferred, ["name"] = "\u202e\u0000evil" });
+
+        var me = await ClientWith(token).GetAsync($"/api/users/{subject}");
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal(preferred, (await me.JsonAsync()).GetProperty("displayName").GetString());
+    }
 }

@@ -14,6 +14,9 @@ public interface IUserDirectory
 
     Task<UserProfile?> FindByIdAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>The whole account with that id (credentials included), or null.</summary>
+    Task<UserAccount?> FindAccountByIdAsync(string userId, CancellationToken cancellationToken = default);
+
     /// <summary>Profiles of the given ids that exist; unknown ids are left out.</summary>
     Task<IReadOnlyDictionary<string, UserProfile>> FindByIdsAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
 
@@ -31,7 +34,11 @@ public enum CreateAccountResult
     AddressTaken,
 }
 
-/// <summary>A stored account. <see cref="Username"/> keeps the case it was registered with.</summary>
+/// <summary>
+/// A stored account. <see cref="Username"/> keeps the case it was registered with. An account of
+/// an outside identity provider's user has no password (<see cref="PasswordHash"/> is empty); one
+/// registered here always has one.
+/// </summary>
 public sealed record UserAccount(
     string UserId,
     string Username,

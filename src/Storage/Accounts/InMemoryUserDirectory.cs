@@ -78,6 +78,17 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         }
     }
 
+    public Task<UserAccount?> FindAccountByIdAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            return Task.FromResult(_byId.GetValueOrDefault(userId));
+        }
+    }
+
     public Task<IReadOnlyDictionary<string, UserProfile>> FindByIdsAsync(
         IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {

@@ -12,6 +12,8 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
 
     private const string ProfileColumns = "user_id, username, display_name";
 
+    private const string AccountSelect = "SELECT user_id, username, display_name, address, password_hash, created_at FROM users";
+
     // Each branch is an index range scan bounded by the limit (the prefix branch on the
     // C-collated unique index of username_lower, the address branch on its unique index), so
     // the cost does not grow with the number of users. @pattern is a bound parameter; PostgreSQL
@@ -74,13 +76,22 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
             return null;
         }
 
-        await using var command = dataSource.CreateCommand("""
-            SELECT user_id, username, display_name, address, password_hash, created_at
-              FROM users
-             WHERE username_lower = @username_lower
-            """);
+        await using var command = dataSource.CreateCommand($"{AccountSelect} WHERE username_lower = @username_lower");
         command.Parameters.AddWithValue("username_lower", UserNames.Normalize(username));
+        return await ReadAccountAsync(command, cancellationToken);
+    }
 
+    public async Task<UserAccount?> FindAccountByIdAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+
+        await using var command = dataSource.CreateCommand($"{AccountSelect} WHERE user_id = @user_id");
+        command.Parameters.AddWithValue("user_id", userId);
+        return await ReadAccountAsync(command, cancellationToken);
+    }
+
+    private static async Task<UserAccount?> ReadAccountAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

@@ -9,20 +9,20 @@ namespace Social.WebFront.Auth;
 /// Validates a token that did not arrive in a header (the raw WebSocket's auth frame) with the
 /// very same parameters the bearer schemes use, so both paths accept exactly the same tokens.
 /// </summary>
-public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schemes, IOptions<AuthOptions> auth)
+public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schemes, IOptions<AuthOptions> auth, ExternalUserProvisioning provisioning)
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     /// <summary>The user id (<c>sub</c>) of a valid token, or null.</summary>
     public async Task<string?> ValidateAsync(string? token)
     {
-        if (string.IsNullOrWhiteSpace(token) || !_handler.CanReadToken(token))
+        if (string.IsNullOrWhiteSpace(token) || AuthSetup.UnvalidatedIssuer(token) is not { } issuer)
         {
             return null;
         }
 
         var external = auth.Value.External;
-        var scheme = external.IsConfigured && _handler.ReadJsonWebToken(token).Issuer == external.Issuer
+        var scheme = external.IsConfigured && issuer == external.Issuer
             ? AuthSetup.ExternalScheme
             : AuthSetup.SocialScheme;
         var options = schemes.Get(scheme);
@@ -34,7 +34,16 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
         }
 
         var result = await _handler.ValidateTokenAsync(token, parameters);
-        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).FindFirstValue(JwtRegisteredClaimNames.Sub) : null;
+        if (!result.IsValid)
+        {
+            return null;
+        }
+
+        // The same subject rules and account ownership as the bearer schemes and their middleware.
+        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        return Subjects.IsUsable(principal) && await provisioning.EnsureAccountAsync(principal, CancellationToken.None)
+            ? principal.FindFirstValue(JwtRegisteredClaimNames.Sub)
+            : null;
     }
 
     /// <summary>When a token (already validated) stops being valid; null when it never does.</summary>

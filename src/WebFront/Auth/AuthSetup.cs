@@ -70,9 +70,11 @@ public static class AuthSetup
     {
         app.Use(async (context, next) =>
         {
-            if (context.User.Identity?.IsAuthenticated == true)
+            if (context.User.Identity?.IsAuthenticated == true
+                && !await context.RequestServices.GetRequiredService<ExternalUserProvisioning>().EnsureAccountAsync(context.User, context.RequestAborted))
             {
-                await context.RequestServices.GetRequiredService<ExternalUserProvisioning>().EnsureAccountAsync(context.User, context.RequestAborted);
+                await Api.Problems.Of(StatusCodes.Status401Unauthorized, "unauthorized", "This token's subject belongs to another issuer's user.").ExecuteAsync(context);
+                return;
             }
 
             await next(context);
@@ -93,13 +95,30 @@ public static class AuthSetup
             return SocialScheme;
         }
 
+        return UnvalidatedIssuer(token) == external.Issuer ? ExternalScheme : SocialScheme;
+    }
+
+    /// <summary>
+    /// The issuer a token claims, before anything is validated; null when it cannot be read at all
+    /// (the reader refuses some payloads outright, a <c>sub</c> that is an array for one). Such a
+    /// token goes to our own scheme, which refuses it: 401, never 500.
+    /// </summary>
+    public static string? UnvalidatedIssuer(string token)
+    {
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(token))
         {
-            return SocialScheme;
+            return null;
         }
 
-        return handler.ReadJsonWebToken(token).Issuer == external.Issuer ? ExternalScheme : SocialScheme;
+        try
+        {
+            return handler.ReadJsonWebToken(token).Issuer;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static string? ReadToken(HttpRequest request)
@@ -113,9 +132,21 @@ public static class AuthSetup
         return IsHubRequest(request) ? request.Query["access_token"].ToString() : null;
     }
 
-    /// <summary>Browsers cannot set headers on WebSocket requests, so hubs take the token from the query string.</summary>
+    /// <summary>
+    /// Browsers cannot set headers on WebSocket requests, so hubs take the token from the query
+    /// string. A token is only valid with a usable subject (<see cref="Subjects"/>).
+    /// </summary>
     private static JwtBearerEvents QueryStringTokenForHubs() => new()
     {
+        OnTokenValidated = context =>
+        {
+            if (!Subjects.IsUsable(context.Principal))
+            {
+                context.Fail("The token's 'sub' is missing or not a valid user id.");
+            }
+
+            return Task.CompletedTask;
+        },
         OnMessageReceived = context =>
         {
             var token = context.Request.Query["access_token"].ToString();

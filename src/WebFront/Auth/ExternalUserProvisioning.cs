@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,39 +14,87 @@ namespace Social.WebFront.Auth;
 /// Gives users of an outside identity provider an account on first sight, so they have a
 /// profile others can find and befriend. Their user id is the token's <c>sub</c>; the username
 /// comes from <c>preferred_username</c> when it is free and valid, else from a hash of the id.
-/// They have no password: they always sign in at their provider.
+/// They have no password: they always sign in at their provider. Outside subjects and our own
+/// users never share an id: an outside token whose <c>sub</c> is the id of an account registered
+/// here (one with a password) is refused, so it cannot act as that user.
 /// </summary>
 public sealed partial class ExternalUserProvisioning(IUserDirectory directory, IOptions<AuthOptions> options, TimeProvider time)
 {
+    private const int MaxDisplayNameLength = 64;
+
+    // Outside subjects known to own their account; bounded by the number of outside users.
     private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
 
-    public async Task EnsureAccountAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure an outside user has an account. False when the principal may not act: its
+    /// subject is a user registered here.
+    /// </summary>
+    public async Task<bool> EnsureAccountAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var external = options.Value.External;
-        if (!external.IsConfigured || principal.FindFirstValue(JwtRegisteredClaimNames.Iss) != external.Issuer)
+        if (!IsExternal(principal))
         {
-            return;
+            return true;
         }
 
         var userId = principal.UserId();
-        if (_known.ContainsKey(userId) || await directory.FindByIdAsync(userId, cancellationToken) is not null)
+        if (_known.ContainsKey(userId))
         {
-            _known.TryAdd(userId, 0);
-            return;
+            return true;
+        }
+
+        if (await directory.FindAccountByIdAsync(userId, cancellationToken) is { } existing)
+        {
+            return Owns(existing);
         }
 
         var preferred = principal.FindFirstValue("preferred_username");
-        var displayName = principal.FindFirstValue("name") ?? preferred;
+        var displayName = DisplayName(principal.FindFirstValue("name")) ?? DisplayName(preferred);
         foreach (var username in Candidates(userId, preferred))
         {
-            var account = new UserAccount(userId, username, string.IsNullOrWhiteSpace(displayName) ? username : displayName.Trim()[..Math.Min(64, displayName.Trim().Length)], null, "", time.GetUtcNow());
-            var result = await directory.TryCreateAsync(account, cancellationToken);
-            if (result == CreateAccountResult.Created || await directory.FindByIdAsync(userId, cancellationToken) is not null)
+            var account = new UserAccount(userId, username, displayName ?? username, null, "", time.GetUtcNow());
+            if (await directory.TryCreateAsync(account, cancellationToken) == CreateAccountResult.Created)
             {
                 _known.TryAdd(userId, 0);
-                return;
+                return true;
+            }
+
+            if (await directory.FindAccountByIdAsync(userId, cancellationToken) is { } raced)
+            {
+                return Owns(raced);
             }
         }
+
+        return false;
+
+        bool Owns(UserAccount account)
+        {
+            if (!string.IsNullOrEmpty(account.PasswordHash))
+            {
+                return false;
+            }
+
+            _known.TryAdd(userId, 0);
+            return true;
+        }
+    }
+
+    private bool IsExternal(ClaimsPrincipal principal)
+    {
+        var external = options.Value.External;
+        return external.IsConfigured && principal.FindFirstValue(JwtRegisteredClaimNames.Iss) == external.Issuer;
+    }
+
+    /// <summary>An outside display name, when it is printable: at most 64 characters, cut between code points.</summary>
+    private static string? DisplayName(string? name)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || !UserNames.IsPrintable(trimmed))
+        {
+            return null;
+        }
+
+        var info = new StringInfo(trimmed);
+        return info.LengthInTextElements <= MaxDisplayNameLength ? trimmed : info.SubstringByTextElements(0, MaxDisplayNameLength);
     }
 
     private static IEnumerable<string> Candidates(string userId, string? preferred)

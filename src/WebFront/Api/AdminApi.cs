@@ -25,19 +25,33 @@ public static class AdminApi
                 HasKey(context.HttpContext.Request, apiKey)
                     ? await next(context)
                     : Problems.Of(401, "unauthorized", "A valid X-Admin-Key header is required."));
-        group.MapPut("/users/{userId}/plan", SetPlan);
+        group.MapPut("/users/{userId}/plan", SetPlan).Accepts<SetPlanRequest>("application/json");
         return routes;
     }
 
+    /// <summary>
+    /// Reads its body itself: a bound body would be read (and a missing or malformed one refused
+    /// with 400) before the key filter runs, and a caller without the key must learn nothing but 401.
+    /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> SetPlan(
-        string userId, SetPlanRequest request, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
+        string userId, HttpRequest httpRequest, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Inputs.IsValidId(userId))
         {
             return Inputs.InvalidId("userId");
         }
 
-        Plan? plan = request.Plan switch
+        SetPlanRequest? request;
+        try
+        {
+            request = httpRequest.HasJsonContentType() ? await httpRequest.ReadFromJsonAsync<SetPlanRequest>(cancellationToken) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            request = null;
+        }
+
+        Plan? plan = request?.Plan switch
         {
             "free" => Plan.Free,
             "pro" => Plan.Pro,

@@ -89,6 +89,11 @@ public static class MessagesApi
             return Problems.Validation(search is { Length: > 100 } ? "search" : "cursor", "Too long.");
         }
 
+        if (search is not null && !UserNames.IsPrintable(search))
+        {
+            return Problems.Validation("search", "Control and format characters are not allowed.");
+        }
+
         var user = grains.GetUser(principal.UserId());
         HashSet<string>? peerFilter = null;
         if (!string.IsNullOrWhiteSpace(search))
@@ -115,7 +120,7 @@ public static class MessagesApi
     }
 
     public static async Task<Results<Ok<ConversationIdResponse>, ProblemHttpResult>> ConversationWith(
-        string userId, ClaimsPrincipal principal, IUserDirectory directory, CancellationToken cancellationToken)
+        string userId, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Inputs.IsValidId(userId))
         {
@@ -128,7 +133,13 @@ public static class MessagesApi
             return Problems.Validation("userId", "There is no conversation with oneself.");
         }
 
-        return await directory.FindByIdAsync(userId, cancellationToken) is null
+        if (await directory.FindByIdAsync(userId, cancellationToken) is null)
+        {
+            return Problems.UserNotFound();
+        }
+
+        // As for the profile: someone who blocked the caller does not exist as far as the caller can tell.
+        return (await grains.GetUser(callerId).GetRelationship(userId)).ContractRelationship is null
             ? Problems.UserNotFound()
             : TypedResults.Ok(new ConversationIdResponse(ConversationIds.Direct(callerId, userId)));
     }

@@ -56,7 +56,7 @@ public static class Problems
     {
         MessageError.EmptyMessage => Of(400, "empty_message", "The message is empty."),
         MessageError.MessageTooLong => Of(400, "message_too_long", $"Messages are at most {MessageContent.MaxCodePoints} characters."),
-        MessageError.InvalidContent => Validation("content", "The text is not valid Unicode (a lone surrogate)."),
+        MessageError.InvalidContent => Validation("content", "The text is not valid Unicode (a lone surrogate) or holds a NUL character."),
         MessageError.InvalidRecipient => Validation("recipientId", "You cannot message yourself."),
         MessageError.NotFriends => Of(403, "not_friends", "You can only message friends."),
         MessageError.Blocked => Of(403, "blocked", "One of you has blocked the other."),

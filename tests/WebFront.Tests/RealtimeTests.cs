@@ -162,6 +162,19 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hub_calls_without_an_argument_are_refused_with_a_code()
+    {
+        var a = await SignUpAsync();
+        var hub = await ConnectAsync(a.User);
+
+        var send = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<JsonElement>("SendMessage", (object?)null));
+        var read = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<JsonElement>("MarkRead", (object?)null));
+
+        Assert.Equal("validation_failed", CodeOf(send));
+        Assert.Equal("conversation_not_found", CodeOf(read));
+    }
+
+    [Fact]
     public async Task Friend_requests_and_acceptances_are_pushed_with_profiles()
     {
         var a = await SignUpAsync();

@@ -73,10 +73,9 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
         return new ResumeResult(complete, events.Select(e => new ReplayedEvent(e.Event.Name, e.Event.Payload, e.Position.Epoch, e.Position.Seq)).ToList());
     }
 
-    public async Task<Message> SendMessage(SendMessageRequest request)
+    public async Task<Message> SendMessage(SendMessageRequest? request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!Inputs.IsValidId(request.RecipientId) || (request.ClientMessageId is not null && !Inputs.IsValidId(request.ClientMessageId)))
+        if (request is null || !Inputs.IsValidId(request.RecipientId) || (request.ClientMessageId is not null && !Inputs.IsValidId(request.ClientMessageId)))
         {
             throw new HubException("validation_failed: recipientId and clientMessageId are 1 to 100 characters.");
         }
@@ -88,10 +87,9 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
         return result.Message ?? throw Refused(result.Error, result.RetryAfter);
     }
 
-    public async Task<ReadState> MarkRead(MarkReadRequest request)
+    public async Task<ReadState> MarkRead(MarkReadRequest? request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!ConversationIds.IsWellFormed(request.ConversationId) || request.UpToSeq is < 0)
+        if (request is null || !ConversationIds.IsWellFormed(request.ConversationId) || request.UpToSeq is < 0)
         {
             throw Refused(MessageError.ConversationNotFound, null);
         }

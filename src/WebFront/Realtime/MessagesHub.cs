@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Social.Grains;
 using Social.Grains.Messages;
 using Social.Grains.Realtime;
@@ -18,7 +19,7 @@ namespace Social.WebFront.Realtime;
 /// <see cref="Resume"/> (docs/api.md).
 /// </summary>
 [Authorize]
-public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate) : Hub<IMessagesClient>
+public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate, IOptions<RealtimeOptions> options) : Hub<IMessagesClient>
 {
     private const string ConversationsItem = "social.conversations";
     private const string SessionItem = "social.session";
@@ -29,6 +30,12 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
     public override async Task OnConnectedAsync()
     {
         var userId = Context.User!.UserId();
+        if (subscriptions.ConnectionsOf(userId) > options.Value.MaxConnectionsPerUser)
+        {
+            // SignalR closes the connection and passes this message on in its close frame.
+            throw new HubException($"too_many_connections: At most {options.Value.MaxConnectionsPerUser} connections per user.");
+        }
+
         var sequenced = Context.GetHttpContext()?.Request.Query["sequenced"] is { Count: > 0 } value
             && string.Equals(value.ToString(), "true", StringComparison.OrdinalIgnoreCase);
 

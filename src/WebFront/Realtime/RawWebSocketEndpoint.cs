@@ -26,7 +26,8 @@ public static class RawWebSocketEndpoint
     }
 
     private static async Task HandleAsync(
-        HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections, TimeProvider time)
+        HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections, TimeProvider time,
+        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -54,6 +55,13 @@ public static class RawWebSocketEndpoint
         await subscriptions.AddConnectionAsync(userId);
         try
         {
+            if (subscriptions.ConnectionsOf(userId) > options.Value.MaxConnectionsPerUser)
+            {
+                await connection.SendAsync(Encode(new { type = "error", code = "too_many_connections" }));
+                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "too_many_connections");
+                return;
+            }
+
             await subscriptions.JoinAsync(userId, async position =>
             {
                 // Under the subscription's lock: the replay and auth_ok go out before any live event.

@@ -10,6 +10,7 @@ public static class RealtimeSetup
         builder.Services.AddSignalR(options => options.AddFilter<HubFailureFilter>()).AddMessagePackProtocol();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<AccessTokenValidator>();
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UserStreamSubscriptions>();
         builder.Services.AddSingleton<WebSocketConnections>();
         builder.Services.AddSingleton<IUserEventSink>(services => services.GetRequiredService<WebSocketConnections>());

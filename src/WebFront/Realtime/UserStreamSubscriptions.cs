@@ -37,6 +37,15 @@ public sealed partial class UserStreamSubscriptions(
         }
     }
 
+    /// <summary>The user's open connections on this front (counted from before their handshake).</summary>
+    public int ConnectionsOf(string userId)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(userId, out var entry) ? entry.Connections : 0;
+        }
+    }
+
     /// <summary>How many of <paramref name="userIds"/> have a subscription here.</summary>
     public int CountSubscribed(IEnumerable<string> userIds)
     {

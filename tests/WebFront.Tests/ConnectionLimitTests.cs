@@ -1,0 +1,81 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Social.WebFront.Tests;
+
+/// <summary>One user holds at most Social:Realtime:MaxConnectionsPerUser (32) connections on a front.</summary>
+[Collection(KestrelServerDefinition.Name)]
+public sealed class ConnectionLimitTests(KestrelApiFactory server)
+{
+    [Fact]
+    public async Task A_user_past_the_connection_cap_is_refused_with_a_code_on_both_transports()
+    {
+        var user = await server.CreateLoopbackClient().RegisterAsync();
+        var sockets = new List<ClientWebSocket>();
+        try
+        {
+            for (var i = 0; i < 32; i++)
+            {
+                var (socket, first) = await OpenAsync(user.AccessToken);
+                Assert.Equal("auth_ok", first.GetProperty("type").GetString());
+                sockets.Add(socket);
+            }
+
+            var (refused, answer) = await OpenAsync(user.AccessToken);
+            sockets.Add(refused);
+            Assert.Equal("too_many_connections", answer.GetProperty("code").GetString());
+
+            var closedWith = new TaskCompletionSource<Exception?>();
+            await using var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
+                .Build();
+            hub.Closed += error =>
+            {
+                closedWith.TrySetResult(error);
+                return Task.CompletedTask;
+            };
+            try
+            {
+                await hub.StartAsync();
+                var error = await closedWith.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Contains("too_many_connections", error?.Message, StringComparison.Ordinal);
+            }
+            catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
+            {
+                Assert.Contains("too_many_connections", exception.Message, StringComparison.Ordinal);
+            }
+
+            // Closing one makes room for another.
+            await sockets[0].CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            await Eventually.WaitUntilAsync(
+                async () =>
+                {
+                    var (socket, first) = await OpenAsync(user.AccessToken);
+                    sockets.Add(socket);
+                    return first.GetProperty("type").GetString() == "auth_ok";
+                },
+                TimeSpan.FromSeconds(10),
+                "a closed connection made room for a new one");
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    private async Task<(ClientWebSocket Socket, JsonElement First)> OpenAsync(string token)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token }), WebSocketMessageType.Text, true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        return (socket, JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone());
+    }
+}

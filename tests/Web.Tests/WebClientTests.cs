@@ -210,6 +210,12 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await b.SignInAsync(bob);
         await b.OpenChatFromFriendsAsync(alice.Username);
 
+        // B writes while offline, so the message goes out only after the block.
+        await b.Page.Context.SetOfflineAsync(true);
+        await b.Composer.FillAsync("Are you there?");
+        await b.Composer.PressAsync("Enter");
+        await Expect(b.Page.Locator(".pending-list .message[data-state='waiting']")).ToHaveCountAsync(1);
+
         // A blocks B from the friend list (a second click confirms).
         await a.GoToFriendsAsync();
         var row = SocialPage.Person(a.FriendList, bob.Username);
@@ -221,11 +227,12 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await a.SearchAsync(bob.Username);
         await Expect(SocialPage.Person(a.SearchResults, bob.Username)).ToHaveCountAsync(0);
 
-        // B's chat refuses to send, with the contract's reason inline, and A gets nothing.
-        await b.Composer.FillAsync("Are you there?");
-        await b.Composer.PressAsync("Enter");
+        // Back online, B's message is refused with the contract's reason inline (and kept as not
+        // sent), the chat closes, and A gets nothing.
+        await b.Page.Context.SetOfflineAsync(false);
         var error = b.Page.Locator(".chat .error[data-code='blocked']");
-        await Expect(error).ToContainTextAsync("blocked");
+        await Expect(error).ToContainTextAsync("blocked", new() { Timeout = 20_000 });
+        await Expect(b.Page.Locator(".pending-list .message[data-state='failed']")).ToContainTextAsync("Not sent");
         await Expect(b.Page.Locator(".chat-banner")).ToContainTextAsync("not available");
         await Expect(b.Composer).ToBeDisabledAsync();
         await Screenshots.SaveAsync(b.Page, "desktop-chat-blocked");

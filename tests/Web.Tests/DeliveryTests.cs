@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Social.Web.Tests;
 
@@ -95,6 +96,66 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         await ExpectTexts(a, all);
         await ExpectTexts(b, all);
         Assert.Equal(all, await HistoryAsync(alice, bob));
+        AssertPagesHealthy();
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task A_dropped_connection_resumes_and_replays_what_it_missed_without_a_rest_catch_up()
+    {
+        var (alice, bob) = await FriendsAsync();
+        var a = await OpenAsync();
+        await a.SignInAsync(alice);
+        await a.OpenChatFromFriendsAsync(bob.Username);
+
+        // B's hub connections pass through the test, so one can be cut.
+        var b = await OpenAsync();
+        var sockets = new List<IWebSocketRoute>();
+        await b.Page.RouteWebSocketAsync(new Regex("/hubs/messages"), socket =>
+        {
+            lock (sockets)
+            {
+                sockets.Add(socket);
+            }
+
+            socket.ConnectToServer();
+        });
+        await b.SignInAsync(bob);
+        await b.OpenChatFromFriendsAsync(alice.Username);
+        await a.SendAsync("Before the drop");
+        await ExpectTexts(b, ["Before the drop"]);
+
+        // The connection drops and stays away while Alice writes; a REST catch-up would fail.
+        var catchUps = 0;
+        await b.Page.RouteAsync("**/hubs/messages/negotiate**", route => route.AbortAsync());
+        await b.Page.RouteAsync(new Regex("/api/messages/[^/?]+\\?.*afterSeq="), route =>
+        {
+            Interlocked.Increment(ref catchUps);
+            return route.AbortAsync();
+        });
+        IWebSocketRoute current;
+        lock (sockets)
+        {
+            current = sockets[^1];
+        }
+
+        await current.CloseAsync(new() { Code = 4000, Reason = "cut by the test" });
+        await Expect(b.ConnectionState).ToHaveTextAsync("Reconnecting…");
+        string[] missed = ["Missed one", "Missed two", "Missed three"];
+        foreach (var text in missed)
+        {
+            await a.SendAsync(text);
+        }
+
+        // Back: the new connection resumes from the last position and replays the three, in order.
+        await b.Page.UnrouteAsync("**/hubs/messages/negotiate**");
+        await Expect(b.ConnectionState).ToHaveTextAsync("Connected", new() { Timeout = 30_000 });
+        await ExpectTexts(b, ["Before the drop", .. missed]);
+        Assert.Equal(0, Volatile.Read(ref catchUps));
+        await Expect(b.UnreadBadge).ToBeHiddenAsync();
+
+        await a.SendAsync("Live again");
+        await ExpectTexts(b, ["Before the drop", .. missed, "Live again"]);
+        Assert.Equal(0, Volatile.Read(ref catchUps));
         AssertPagesHealthy();
     }
 

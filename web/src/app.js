@@ -224,6 +224,13 @@ function startOutbox() {
   ctx.outbox.addEventListener('sent', ({ detail: { message } }) => {
     conversations.applyMessage(message, ctx.me.userId, { readNow: true });
   });
+  ctx.outbox.addEventListener('failed', ({ detail: { item, error } }) => {
+    if (parseRoute()?.params.peerId !== item.recipientId) {
+      // The open chat shows its own failures; elsewhere, say where to look.
+      const peer = conversations.findByPeer(item.recipientId)?.peer;
+      toast(`A message${peer ? ` to ${nameOf(peer)}` : ''} was not sent: ${describeError(error)} Open the chat to retry or discard it.`, { kind: 'error' });
+    }
+  });
   ctx.outbox.start();
 }
 

@@ -137,7 +137,7 @@ export function mountChat(container, ctx, { peerId }) {
   }
 
   function updatePending(entry, item) {
-    const state = { failed: 'failed', waiting: 'waiting' }[item.state] ?? 'sending';
+    const state = { failed: 'failed', waiting: 'waiting', queued: 'queued' }[item.state] ?? 'sending';
     const key = `${state}|${item.error?.code ?? ''}`;
     if (entry.key === key) {
       return;
@@ -146,6 +146,7 @@ export function mountChat(container, ctx, { peerId }) {
     entry.element.dataset.state = state;
     entry.status.textContent = {
       sending: 'Sending…',
+      queued: 'Queued…',
       waiting: item.error?.code === 'network_error' || item.error?.status === 0
         ? 'Not sent yet: waiting for the connection…'
         : item.error?.code === 'rate_limited' ? 'Not sent yet: too many messages, sending shortly…' : 'Not sent yet: the server is busy, sending shortly…',

@@ -198,8 +198,13 @@ export function mountChat(container, ctx, { peerId }) {
     }
   }
 
+  let bannerShown = null;
   function renderBanner() {
     const name = nameOf(peer);
+    if (bannerShown === `${relationship}|${name}`) {
+      return; // unchanged: keep its buttons as they are
+    }
+    bannerShown = `${relationship}|${name}`;
     const onError = (error) => sendError.show(error);
     const after = async () => {
       ctx.broadcast({ type: 'friends_changed' });

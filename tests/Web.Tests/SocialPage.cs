@@ -32,6 +32,9 @@ public sealed class SocialPage
 
     public ILocator Messages => Page.Locator("#message-list .message");
 
+    /// <summary>The outbox's messages in the open chat (not stored yet: sending, waiting or failed).</summary>
+    public ILocator Pending => Page.Locator(".pending-list .message");
+
     public ILocator SearchResults => Page.GetByRole(AriaRole.List, new() { Name = "Search results" });
 
     public ILocator FriendList => Page.Locator("#friend-list");

@@ -210,6 +210,12 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await b.SignInAsync(bob);
         await b.OpenChatFromFriendsAsync(alice.Username);
 
+        // B writes while offline, so the message goes out only after the block.
+        await b.Page.Context.SetOfflineAsync(true);
+        await b.Composer.FillAsync("Are you there?");
+        await b.Composer.PressAsync("Enter");
+        await Expect(b.Page.Locator(".pending-list .message[data-state='waiting']")).ToHaveCountAsync(1);
+
         // A blocks B from the friend list (a second click confirms).
         await a.GoToFriendsAsync();
         var row = SocialPage.Person(a.FriendList, bob.Username);
@@ -221,11 +227,12 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await a.SearchAsync(bob.Username);
         await Expect(SocialPage.Person(a.SearchResults, bob.Username)).ToHaveCountAsync(0);
 
-        // B's chat refuses to send, with the contract's reason inline, and A gets nothing.
-        await b.Composer.FillAsync("Are you there?");
-        await b.Composer.PressAsync("Enter");
+        // Back online, B's message is refused with the contract's reason inline (and kept as not
+        // sent), the chat closes, and A gets nothing.
+        await b.Page.Context.SetOfflineAsync(false);
         var error = b.Page.Locator(".chat .error[data-code='blocked']");
-        await Expect(error).ToContainTextAsync("blocked");
+        await Expect(error).ToContainTextAsync("blocked", new() { Timeout = 20_000 });
+        await Expect(b.Page.Locator(".pending-list .message[data-state='failed']")).ToContainTextAsync("Not sent");
         await Expect(b.Page.Locator(".chat-banner")).ToContainTextAsync("not available");
         await Expect(b.Composer).ToBeDisabledAsync();
         await Screenshots.SaveAsync(b.Page, "desktop-chat-blocked");
@@ -322,7 +329,9 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await Expect(a.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong username or password.");
         await a.SignInAsync(alice);
 
-        // A request withdrawn after the list was shown: Accept says there is nothing to accept.
+        // A request withdrawn after the list was shown, and before the page could reload it (the
+        // live friend_request_cancelled would remove it at once, so its reload is held back until
+        // Accept is clicked): Accept says there is nothing to accept.
         var carol = await Server.RegisterAsync("carol", "Carol");
         using (var asCarol = Server.ClientFor(carol))
         {
@@ -330,10 +339,17 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
             await a.GoToFriendsAsync();
             var incoming = a.Page.GetByRole(AriaRole.List, new() { Name = "Incoming requests" });
             await Expect(SocialPage.Person(incoming, carol.Username)).ToBeVisibleAsync();
+            var accepted = false;
+            await a.Page.RouteAsync("**/api/friends/**", async route =>
+            {
+                accepted |= route.Request.Url.Contains("/accept/", StringComparison.Ordinal);
+                await (!accepted && route.Request.Url.Contains("/list", StringComparison.Ordinal) ? route.AbortAsync() : route.ContinueAsync());
+            });
             Assert.Equal(HttpStatusCode.NoContent, (await asCarol.PostAsync(new Uri($"/api/friends/cancel/{alice.UserId}", UriKind.Relative), null)).StatusCode);
             await SocialPage.Person(incoming, carol.Username).GetByRole(AriaRole.Button, new() { Name = "Accept Carol" }).ClickAsync();
             await Expect(a.Page.Locator(".error[data-code='no_pending_request']")).ToHaveTextAsync("There is no pending request any more.");
             await Expect(SocialPage.Person(incoming, carol.Username)).ToHaveCountAsync(0);
+            await a.Page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.Wait });
         }
 
         // Use up the friend-request allowance, then the page's request is refused with the wait.

@@ -1,11 +1,12 @@
 // The app shell: session, navbar (badges, connection state), hash routes, and the real-time
 // events that keep every view (and every tab) in step.
-import { users as usersApi } from './api/client.js';
+import { messages as messagesApi, users as usersApi } from './api/client.js';
 import { describeError } from './api/errors.js';
 import { mountAuth } from './auth/authView.js';
 import { session } from './auth/session.js';
 import { conversations } from './chat/conversations.js';
 import { mountMessages } from './chat/messagesView.js';
+import { Outbox } from './chat/outbox.js';
 import { friendsStore } from './friends/friendsStore.js';
 import { mountFriends } from './friends/friendsView.js';
 import { mountProfile } from './friends/profileView.js';
@@ -32,6 +33,7 @@ let running = false;
 const ctx = {
   me: null,
   realtime,
+  outbox: null, // the signed-in user's Outbox (chat/outbox.js)
   broadcast(message) {
     channel?.postMessage({ ...message, userId: ctx.me?.userId });
   },
@@ -106,6 +108,9 @@ function renderWhoami() {
 }
 
 realtime.addEventListener('statechange', ({ detail: state }) => {
+  if (state === 'connected') {
+    ctx.outbox?.wake(); // the server is reachable again: send what waits now
+  }
   connectionState.dataset.state = state;
   connectionState.textContent = STATE_TEXT[state] ?? state;
   connectionState.title = connectionState.textContent; // phones show only the dot
@@ -144,6 +149,11 @@ realtime.addEventListener('friend_accepted', ({ detail: accepted }) => {
   toast(`You and ${nameOf(accepted)} are now friends.`);
   refreshFriends();
 });
+// Relationship changes made by the other user (or by me in another tab or device): every view
+// reloads what it shows (friend lists, search, profile, the chat's banner and send box).
+for (const name of ['friend_request_cancelled', 'friend_request_rejected', 'friend_removed', 'user_blocked', 'user_unblocked']) {
+  realtime.addEventListener(name, refreshFriends);
+}
 realtime.addEventListener('error', ({ detail: error }) => {
   toast(describeError(error), { kind: 'error' });
 });
@@ -195,6 +205,7 @@ async function start() {
   running = true;
   topbar.hidden = false;
   renderBadges();
+  startOutbox();
   realtime.start();
   friendsStore.load().catch(() => {});
   conversations.load().catch(() => {});
@@ -204,10 +215,31 @@ async function start() {
   route();
 }
 
+function startOutbox() {
+  ctx.outbox = new Outbox({
+    send: ({ recipientId, content, clientMessageId }) => messagesApi.send(recipientId, content, clientMessageId),
+    storage: globalThis.sessionStorage ?? null, // this tab's queue; a reload keeps it
+    key: `social.outbox.${ctx.me.userId}`,
+  });
+  ctx.outbox.addEventListener('sent', ({ detail: { message } }) => {
+    conversations.applyMessage(message, ctx.me.userId, { readNow: true });
+  });
+  ctx.outbox.addEventListener('failed', ({ detail: { item, error } }) => {
+    if (parseRoute()?.params.peerId !== item.recipientId) {
+      // The open chat shows its own failures; elsewhere, say where to look.
+      const peer = conversations.findByPeer(item.recipientId)?.peer;
+      toast(`A message${peer ? ` to ${nameOf(peer)}` : ''} was not sent: ${describeError(error)} Open the chat to retry or discard it.`, { kind: 'error' });
+    }
+  });
+  ctx.outbox.start();
+}
+
 function stop() {
   running = false;
+  ctx.outbox?.stop();
   current?.view.unmount();
   current = null;
+  ctx.outbox = null;
   openConversationId = null;
   realtime.stop();
   conversations.clear();
@@ -233,6 +265,7 @@ session.onChange((value, reason) => {
 
 document.getElementById('sign-out').addEventListener('click', () => session.signOut());
 window.addEventListener('hashchange', route);
+window.addEventListener('online', () => ctx.outbox?.wake());
 
 if (session.current) {
   start();

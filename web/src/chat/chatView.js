@@ -1,6 +1,8 @@
 // MessagesUI's chat window: history that loads older pages on scroll up, live messages
-// (deduplicated by messageId, gap-free by seq), send box, delete for me, "typing…" and "Seen".
+// (deduplicated by messageId, gap-free by seq), send box (through the tab's outbox: pending,
+// waiting and failed messages show below the history), delete for me, "typing…" and "Seen".
 import { friends as friendsApi, messages as messagesApi, users as usersApi } from '../api/client.js';
+import { describeError } from '../api/errors.js';
 import { initial } from '../friends/friendsView.js';
 import { actionButton } from '../ui/buttons.js';
 import { formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
@@ -14,15 +16,6 @@ const TYPING_SHOW_MS = 4000;
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
 
-/** A client message id for idempotent retries (crypto.randomUUID needs a secure context). */
-function newClientMessageId() {
-  if (globalThis.crypto?.randomUUID) {
-    return crypto.randomUUID();
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export function mountChat(container, ctx, { peerId }) {
   const me = ctx.me;
   let disposed = false;
@@ -35,7 +28,8 @@ export function mountChat(container, ctx, { peerId }) {
   // Messages in seq order; their ids (including ones hidden here) so nothing shows twice.
   const shown = []; // { message, element }
   const knownIds = new Set();
-  const pending = new Map(); // clientMessageId -> element
+  const sentClientIds = new Set(); // outbox items whose message is shown (the push may beat the answer)
+  const pendingShown = new Map(); // clientMessageId -> { element, status, actions, key }
   let oldestSeq = null;
   let newestSeq = 0;
   let hasOlder = false;
@@ -107,10 +101,63 @@ export function mountChat(container, ctx, { peerId }) {
     return element;
   }
 
-  function pendingElement(text) {
-    return h('li', { class: 'message mine pending' },
-      h('div', { class: 'bubble' }, h('p', { class: 'text' }, text)),
-      h('div', { class: 'meta' }, h('span', { class: 'muted' }, 'Sending…')));
+  // --- the outbox's messages to this peer, in the order typed ---------------------------------
+  function renderPending() {
+    const items = ctx.outbox.items.filter((item) => item.recipientId === peerId && !sentClientIds.has(item.clientMessageId));
+    const keep = new Set(items.map((item) => item.clientMessageId));
+    for (const [id, entry] of pendingShown) {
+      if (!keep.has(id)) {
+        entry.element.remove();
+        pendingShown.delete(id);
+      }
+    }
+    const bottom = nearBottom();
+    const elements = items.map((item) => {
+      let entry = pendingShown.get(item.clientMessageId);
+      if (!entry) {
+        entry = pendingEntry(item);
+        pendingShown.set(item.clientMessageId, entry);
+      }
+      updatePending(entry, item);
+      return entry.element;
+    });
+    replaceChildren(pendingList, elements);
+    if (bottom) {
+      scrollToBottom();
+    }
+  }
+
+  function pendingEntry(item) {
+    const status = h('span', { class: 'pending-status', role: 'status' });
+    const actions = h('span', { class: 'pending-actions' });
+    const element = h('li', { class: 'message mine pending', dataset: { clientMessageId: item.clientMessageId } },
+      h('div', { class: 'bubble' }, h('p', { class: 'text' }, item.content)),
+      h('div', { class: 'meta' }, status, actions));
+    return { element, status, actions, key: null };
+  }
+
+  function updatePending(entry, item) {
+    const state = { failed: 'failed', waiting: 'waiting', queued: 'queued' }[item.state] ?? 'sending';
+    const key = `${state}|${item.error?.code ?? ''}`;
+    if (entry.key === key) {
+      return;
+    }
+    entry.key = key;
+    entry.element.dataset.state = state;
+    entry.status.textContent = {
+      sending: 'Sending…',
+      queued: 'Queued…',
+      waiting: item.error?.code === 'network_error' || item.error?.status === 0
+        ? 'Not sent yet: waiting for the connection…'
+        : item.error?.code === 'rate_limited' ? 'Not sent yet: too many messages, sending shortly…' : 'Not sent yet: the server is busy, sending shortly…',
+      failed: `Not sent: ${describeError(item.error)}`,
+    }[state];
+    replaceChildren(entry.actions, state === 'failed'
+      ? [
+        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.retry(item.clientMessageId) }, 'Retry'),
+        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.discard(item.clientMessageId) }, 'Discard'),
+      ]
+      : null);
   }
 
   /** Puts a message in its place by seq unless it is already there. Returns true if added. */
@@ -119,9 +166,10 @@ export function mountChat(container, ctx, { peerId }) {
       return false;
     }
     knownIds.add(message.messageId);
-    if (message.clientMessageId && pending.has(message.clientMessageId)) {
-      pending.get(message.clientMessageId).remove();
-      pending.delete(message.clientMessageId);
+    if (message.clientMessageId && pendingShown.has(message.clientMessageId)) {
+      sentClientIds.add(message.clientMessageId);
+      pendingShown.get(message.clientMessageId).element.remove();
+      pendingShown.delete(message.clientMessageId);
     }
     const element = messageElement(message);
     let index = shown.length;
@@ -150,8 +198,13 @@ export function mountChat(container, ctx, { peerId }) {
     }
   }
 
+  let bannerShown = null;
   function renderBanner() {
     const name = nameOf(peer);
+    if (bannerShown === `${relationship}|${name}`) {
+      return; // unchanged: keep its buttons as they are
+    }
+    bannerShown = `${relationship}|${name}`;
     const onError = (error) => sendError.show(error);
     const after = async () => {
       ctx.broadcast({ type: 'friends_changed' });
@@ -333,63 +386,42 @@ export function mountChat(container, ctx, { peerId }) {
   }
 
   // --- actions ------------------------------------------------------------------------------
-  async function send(text) {
-    if (!conversationId) {
-      return;
-    }
+  /** Into the outbox, which sends one at a time in the order typed (and keeps what it cannot send yet). */
+  function send(text) {
     sendError.clear();
-    const clientMessageId = newClientMessageId();
-    const element = pendingElement(text);
-    pending.set(clientMessageId, element);
-    pendingList.append(element);
+    ctx.outbox.enqueue(peerId, text);
     box.value = '';
     scrollToBottom();
-    try {
-      const message = await sendWithRetry(text, clientMessageId);
-      if (disposed) {
-        return;
-      }
-      const gap = message.seq > newestSeq + 1;
-      insert(message);
-      conversations.applyMessage(message, me.userId, { readNow: true });
-      if (gap) {
-        catchUp(); // the peer's messages in between have not arrived yet: fetch them
-      }
-      renderSeen();
-      scrollToBottom();
-    } catch (error) {
-      element.remove();
-      pending.delete(clientMessageId);
-      if (disposed) {
-        return;
-      }
-      if (!box.value) {
-        box.value = text;
-      }
-      if (error.code === 'rate_limited') {
-        box.setBlocked(true);
-        sendError.show(error, { onReady: () => box.setBlocked(false) });
-      } else {
-        sendError.show(error);
-      }
-      if (error.code === 'blocked' || error.code === 'not_friends') {
-        loadRelationship().then(() => sendError.show(error)).catch(() => {});
-      }
-    }
   }
 
-  /** Retries a send that never reached the server with the same clientMessageId (idempotent). */
-  async function sendWithRetry(text, clientMessageId) {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await messagesApi.send(peerId, text, clientMessageId);
-      } catch (error) {
-        const transient = error.code === 'network_error' || error.code === 'unavailable';
-        if (!transient || attempt >= 2) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
-      }
+  function sent({ detail: { message } }) {
+    if (disposed || message.recipientId !== peerId) {
+      return;
+    }
+    if (!conversationId) {
+      // The chat could not load (e.g. opened offline): now it exists, fetch it.
+      conversationId = message.conversationId;
+      ctx.setOpenConversation(conversationId);
+      historyError.clear();
+      ready = true;
+    }
+    const gap = message.seq > newestSeq + 1;
+    insert(message);
+    if (gap) {
+      catchUp(); // the peer's messages in between have not arrived yet: fetch them
+    }
+    renderSeen();
+    scrollToBottom();
+  }
+
+  function failed({ detail: { item, error } }) {
+    if (disposed || item.recipientId !== peerId) {
+      return;
+    }
+    sendError.show(error);
+    if (error.code === 'blocked' || error.code === 'not_friends') {
+      // The relationship changed behind our back: say so, and close the box if it is closed.
+      loadRelationship().then(() => sendError.show(error)).catch(() => {});
     }
   }
 
@@ -488,8 +520,13 @@ export function mountChat(container, ctx, { peerId }) {
   });
   olderButton.addEventListener('click', loadOlder);
   jumpButton.addEventListener('click', scrollToBottom);
+  const outboxHandlers = { change: renderPending, sent, failed };
+  for (const [name, handler] of Object.entries(outboxHandlers)) {
+    ctx.outbox.addEventListener(name, handler);
+  }
 
   load();
+  renderPending();
   box.focus();
 
   return {
@@ -501,6 +538,9 @@ export function mountChat(container, ctx, { peerId }) {
         ctx.realtime.removeEventListener(name, handler);
       }
       document.removeEventListener('visibilitychange', onVisibility);
+      for (const [name, handler] of Object.entries(outboxHandlers)) {
+        ctx.outbox.removeEventListener(name, handler);
+      }
       ctx.setOpenConversation(null);
     },
     /** Another tab hid a message. */

@@ -9,6 +9,7 @@ class Conversations extends EventTarget {
   loaded = false;
   peerReadSeq = new Map(); // conversationId -> the peer's read position, from read receipts
   #loadVersion = 0;
+  #readVersion = 0; // bumped by every read of mine, so a load that overlapped one is redone
 
   /** Newest first. */
   get ordered() {
@@ -26,9 +27,15 @@ class Conversations extends EventTarget {
   /** Loads the first page (for the current search) and the total unread. */
   async load(search = this.search) {
     const version = ++this.#loadVersion;
+    const reads = this.#readVersion;
     this.search = search;
     const [page, unread] = await Promise.all([messagesApi.conversations(search || undefined), messagesApi.unread()]);
     if (version !== this.#loadVersion) {
+      return;
+    }
+    if (reads !== this.#readVersion) {
+      // A read of mine landed while this page was on its way: its unread counts may predate it.
+      await this.load(search);
       return;
     }
     this.items = new Map(page.items.map((item) => [item.conversationId, item]));
@@ -55,6 +62,7 @@ class Conversations extends EventTarget {
   }
 
   async refreshUnread() {
+    this.#readVersion += 1;
     const unread = await messagesApi.unread();
     this.totalUnread = unread.totalUnread;
     this.#changed();
@@ -90,6 +98,7 @@ class Conversations extends EventTarget {
 
   /** My read position moved (this tab or another): that conversation's unread is what is left. */
   applyOwnRead(conversationId, unreadCount) {
+    this.#readVersion += 1;
     const item = this.items.get(conversationId);
     if (item && typeof unreadCount === 'number') {
       this.totalUnread = Math.max(0, this.totalUnread - item.unreadCount + unreadCount);

@@ -102,7 +102,15 @@ export function mountFriends(container, ctx) {
   const moreButtons = Object.fromEntries(['accepted', 'pending', 'blocked'].map((status) => [status,
     actionButton('Load more', () => friendsStore.loadMore(status), { onError: (error) => friendsError.show(error), className: 'button subtle' })]));
 
+  // Lists reload often (every relationship event, every reconnect): redraw only when they
+  // changed, so a button half-way through its confirm click is not replaced under the pointer.
+  let rendered = null;
   function render() {
+    const shown = JSON.stringify([friendsStore.incoming, friendsStore.outgoing, friendsStore.accepted, friendsStore.blocked, friendsStore.cursors]);
+    if (shown === rendered) {
+      return;
+    }
+    rendered = shown;
     const incoming = friendsStore.incoming;
     incomingHeading.textContent = `Incoming (${incoming.length})`;
     acceptAll.hidden = incoming.length < 2;

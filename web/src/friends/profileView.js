@@ -12,6 +12,7 @@ export function mountProfile(container, ctx, { userId }) {
   const errors = errorBox();
   const body = h('div', { class: 'profile-body' }, h('p', { class: 'muted' }, 'Loading…'));
   let disposed = false;
+  let rendered = null;
 
   replaceChildren(container, h('div', { class: 'page profile-page' },
     h('p', {}, h('a', { href: '#/friends', class: 'back-link' }, '← Friends')),
@@ -40,9 +41,13 @@ export function mountProfile(container, ctx, { userId }) {
       }
       return;
     }
-    if (disposed) {
+    // Reloaded on every relationship event: redraw only on a change, so a half-typed greeting
+    // or a half-confirmed action stays.
+    const shown = JSON.stringify([user, ctx.me.plan]);
+    if (disposed || shown === rendered) {
       return;
     }
+    rendered = shown;
     const isMe = user.userId === ctx.me.userId;
     const actions = isMe ? [] : {
       none: [actionButton('Send friend request', act(() => friendsApi.request(user.userId)), { onError, className: 'button primary' })],

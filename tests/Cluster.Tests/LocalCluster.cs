@@ -60,6 +60,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Social__Cluster__GatewayPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             ["Social__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Social__Telemetry__SiloHttpPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             // The tests send faster than a person; the limits themselves are tested elsewhere.
             ["Social__RateLimits__MessagesPerSecond"] = "1000",
             ["Social__RateLimits__MessageBurst"] = "1000",

@@ -154,7 +154,9 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
             return;
         }
 
+        var started = MessageStoreMetrics.Start();
         var failures = await writer.WriteAsync([.. writable.Select(p => p.Message)]);
+        MessageStoreMetrics.BatchWritten(started, writable.Count, failures.Count == 0 ? writable.Count : writable.Count(p => !failures.ContainsKey(p.Message.ConversationId)));
 
         if (failures.Count > 0)
         {

@@ -25,6 +25,7 @@ public static class SocialTelemetry
         "Microsoft.Orleans.Runtime",
         "Microsoft.Orleans.Application",
         "Microsoft.AspNetCore.SignalR.Server",
+        "Social.Storage",
     ];
 
     /// <summary>Meters exported besides the instrumentation packages': ours, Orleans', SignalR's.</summary>

@@ -5,10 +5,16 @@ namespace Social.Storage.Messages;
 
 /// <summary>
 /// The message store's group commits, on the meter <c>Social</c> (the grains' instruments are in
-/// <c>Social.Grains.Telemetry.SocialMetrics</c>): one recording per batch, never per message.
+/// <c>Social.Grains.Telemetry.SocialMetrics</c>): one recording per batch, never per message. A
+/// batch is also a span of the activity source <see cref="SourceName"/>, the child of the first
+/// message's trace and linked to the others', so each message's trace reaches its INSERT.
 /// </summary>
-internal static class MessageStoreMetrics
+internal static class MessageStoreTelemetry
 {
+    public const string SourceName = "Social.Storage";
+
+    private static readonly ActivitySource Source = new(SourceName);
+
     private static readonly Meter Meter = new("Social");
 
     private static readonly Counter<long> Committed = Meter.CreateCounter<long>(
@@ -34,5 +40,42 @@ internal static class MessageStoreMetrics
         {
             BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
+    }
+
+    /// <summary>The caller's trace, to be carried to its batch; default when no one traces.</summary>
+    public static ActivityContext CurrentTrace() =>
+        Source.HasListeners() && Activity.Current is { } current ? current.Context : default;
+
+    /// <summary>Starts the span of one batch, or returns null when no one traces.</summary>
+    public static Activity? StartBatch<T>(IReadOnlyList<T> appends, Func<T, ActivityContext> traceOf)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        foreach (var append in appends)
+        {
+            var trace = traceOf(append);
+            if (trace == default)
+            {
+                continue;
+            }
+
+            if (parent == default)
+            {
+                parent = trace;
+            }
+            else if (trace.TraceId != parent.TraceId)
+            {
+                (links ??= []).Add(new ActivityLink(trace));
+            }
+        }
+
+        var activity = Source.StartActivity("message_store.batch", ActivityKind.Internal, parent, links: links);
+        activity?.SetTag("social.message_store.batch.size", appends.Count);
+        return activity;
     }
 }

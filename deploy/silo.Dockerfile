@@ -12,7 +12,8 @@ WORKDIR /app
 COPY --from=build /app ./
 ENV DOTNET_ENVIRONMENT=Production \
     Social__Cluster__SiloPort=11111 \
-    Social__Cluster__GatewayPort=30000
-EXPOSE 11111 30000
+    Social__Cluster__GatewayPort=30000 \
+    Social__Telemetry__SiloHttpPort=9464
+EXPOSE 11111 30000 9464
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Social.Silo.dll"]

@@ -55,8 +55,9 @@ public static class SocialTelemetry
             return false;
         }
 
-        // Sources for any tracer provider: the OTLP one below, or a test's in-memory exporter.
+        // Sources and sampler for any tracer provider: the OTLP one below, or a test's in-memory exporter.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .SetSampler(new ParentBasedSampler(new RequestRootSampler()))
             .AddSource(ActivitySources)
             .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsScrapeOrProbe(context.Request.Path))
             .AddHttpClientInstrumentation()

@@ -96,6 +96,9 @@ public sealed partial class TelemetryTests(TelemetryServer server) : IClassFixtu
         Assert.Contains(trace, span => span.Source.Name == "Social.Storage" && span.DisplayName == "message_store.batch");
         Assert.Single(trace, span => span.Kind == ActivityKind.Server && span.Source.Name == "Microsoft.AspNetCore");
         Assert.NotNull(messageId);
+
+        // Orleans' own background (stream agents polling every 10 ms, timers) starts no traces.
+        Assert.DoesNotContain(server.Spans.Snapshot(), span => span.ParentSpanId == default && span.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -78,6 +78,10 @@ public static class SocialMetrics
         }
     }
 
+    /// <summary>A send refused by a front at capacity (503 <c>unavailable</c>), before any grain saw it.</summary>
+    public static void SendShed() =>
+        MessagesRefused.Add(1, new KeyValuePair<string, object?>("code", "unavailable"));
+
     public static void FriendOperation(string operation, FriendError error)
     {
         FriendOperations.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", Codes.Of(error)));

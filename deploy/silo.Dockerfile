@@ -7,7 +7,8 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app --nologo
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the silo serves /metrics and the dashboard (and Storage uses ASP.NET Core).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 ENV DOTNET_ENVIRONMENT=Production \

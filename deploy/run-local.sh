@@ -157,6 +157,7 @@ script_pid=$$
 pg_port=$(free_port)
 silo1_port=$(free_port); silo1_gateway=$(free_port)
 silo2_port=$(free_port); silo2_gateway=$(free_port)
+silo1_http=$(free_port); silo2_http=$(free_port)
 front1_port=$(free_port); front2_port=$(free_port)
 
 write_state() {
@@ -209,16 +210,16 @@ start() {
   write_state
 }
 
-start silo1 "$silo_dll" Social__Cluster__SiloPort="$silo1_port" Social__Cluster__GatewayPort="$silo1_gateway" Social__Cluster__AdvertisedAddress=127.0.0.1
-start silo2 "$silo_dll" Social__Cluster__SiloPort="$silo2_port" Social__Cluster__GatewayPort="$silo2_gateway" Social__Cluster__AdvertisedAddress=127.0.0.1
+start silo1 "$silo_dll" Social__Cluster__SiloPort="$silo1_port" Social__Cluster__GatewayPort="$silo1_gateway" Social__Cluster__AdvertisedAddress=127.0.0.1 Social__Telemetry__SiloHttpPort="$silo1_http"
+start silo2 "$silo_dll" Social__Cluster__SiloPort="$silo2_port" Social__Cluster__GatewayPort="$silo2_gateway" Social__Cluster__AdvertisedAddress=127.0.0.1 Social__Telemetry__SiloHttpPort="$silo2_http"
 for n in 1 2; do
   port_var=front${n}_port
   start "front$n" "$front_dll" Social__Cluster__Mode=client "Social__Auth__SigningKey=$signing_key" \
     -- --urls "http://127.0.0.1:${!port_var}"
 done
 
-log "silo1   pid $silo1_pid  silo 127.0.0.1:$silo1_port  gateway 127.0.0.1:$silo1_gateway"
-log "silo2   pid $silo2_pid  silo 127.0.0.1:$silo2_port  gateway 127.0.0.1:$silo2_gateway"
+log "silo1   pid $silo1_pid  silo 127.0.0.1:$silo1_port  gateway 127.0.0.1:$silo1_gateway  metrics http://127.0.0.1:$silo1_http/metrics"
+log "silo2   pid $silo2_pid  silo 127.0.0.1:$silo2_port  gateway 127.0.0.1:$silo2_gateway  metrics http://127.0.0.1:$silo2_http/metrics"
 log "front1  pid $front1_pid  http://127.0.0.1:$front1_port"
 log "front2  pid $front2_pid  http://127.0.0.1:$front2_port"
 log "logs in $dir/logs"

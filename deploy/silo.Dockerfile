@@ -7,12 +7,14 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app --nologo
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the silo serves /metrics and the dashboard (and Storage uses ASP.NET Core).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 ENV DOTNET_ENVIRONMENT=Production \
     Social__Cluster__SiloPort=11111 \
-    Social__Cluster__GatewayPort=30000
-EXPOSE 11111 30000
+    Social__Cluster__GatewayPort=30000 \
+    Social__Telemetry__SiloHttpPort=9464
+EXPOSE 11111 30000 9464
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Social.Silo.dll"]

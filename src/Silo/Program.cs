@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Social.Grains.Hosting;
 using Social.Silo.Hosting;
 using Social.Storage;
@@ -5,8 +6,9 @@ using Social.Storage.Messages;
 
 // A Social silo process. With ConnectionStrings__Social set it joins the cluster through the
 // PostgreSQL membership table; without it, it is a lone localhost silo with in-memory storage.
-// In a Kubernetes pod set up by deploy/k8s it also uses Orleans' Kubernetes hosting.
-var builder = Host.CreateApplicationBuilder(args);
+// In a Kubernetes pod set up by deploy/k8s it also uses Orleans' Kubernetes hosting. Its HTTP
+// port serves /metrics and, with an admin key, the Orleans Dashboard (SiloHttp).
+var builder = WebApplication.CreateSlimBuilder(args);
 
 var connectionString = builder.Configuration.GetConnectionString("Social");
 builder.Services.AddSocialStorage(connectionString);
@@ -20,5 +22,8 @@ builder.UseOrleans(silo =>
     }
 });
 builder.Services.AddHostedService<SiloAnnouncer>();
+builder.AddSocialSiloHttp();
 
-builder.Build().Run();
+var app = builder.Build();
+app.MapSocialSiloHttp();
+app.Run();

@@ -7,6 +7,7 @@ using Social.WebFront.Health;
 using Social.WebFront.Hosting;
 using Social.WebFront.Overload;
 using Social.WebFront.Realtime;
+using Social.WebFront.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,7 @@ builder.AddSocialRealtime();
 builder.AddSocialOverload();
 builder.AddHubRefusalLogging();
 builder.AddTokenSafeRequestLogging();
+builder.AddSocialTelemetry();
 builder.Services.AddSocialGrainOptions(builder.Configuration);
 builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
 builder.Services.AddOpenApi();
@@ -40,6 +42,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapSocialHealth();
+app.MapSocialTelemetry();
 app.MapAuthApi();
 app.MapAdminApi(app.Configuration);
 app.MapUsersApi();

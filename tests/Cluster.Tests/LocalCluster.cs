@@ -26,6 +26,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly Dictionary<int, ServiceProcess> _silosByPort = [];
+    private readonly Dictionary<ServiceProcess, Uri> _siloHttp = [];
     private readonly ProcessWatchdog _watchdog = new();
     private readonly NpgsqlDataSource _database;
     private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -51,20 +52,32 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The silo listening on <paramref name="siloPort"/>.</summary>
     public int SiloPortOf(ServiceProcess silo) => _silosByPort.Single(pair => pair.Value == silo).Key;
 
-    public ServiceProcess StartSilo(string name, out int siloPort)
+    /// <summary>The silo's own HTTP endpoint (<c>/metrics</c>, and <c>/dashboard</c> with an admin key).</summary>
+    public Uri HttpAddressOf(ServiceProcess silo) => _siloHttp[silo];
+
+    public ServiceProcess StartSilo(string name, out int siloPort, string? adminKey = null)
     {
         siloPort = FreeLoopbackPort();
-        var silo = Start(name, ServiceProcess.DllOf("Silo", "Social.Silo"), new Dictionary<string, string>
+        var httpPort = FreeLoopbackPort();
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Social"] = ConnectionString,
             ["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Social__Cluster__GatewayPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             ["Social__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Social__Telemetry__SiloHttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
             // The tests send faster than a person; the limits themselves are tested elsewhere.
             ["Social__RateLimits__MessagesPerSecond"] = "1000",
             ["Social__RateLimits__MessageBurst"] = "1000",
-        }, []);
+        };
+        if (adminKey is not null)
+        {
+            environment["Admin__ApiKey"] = adminKey;
+        }
+
+        var silo = Start(name, ServiceProcess.DllOf("Silo", "Social.Silo"), environment, []);
         _silosByPort[siloPort] = silo;
+        _siloHttp[silo] = new Uri($"http://127.0.0.1:{httpPort}");
         return silo;
     }
 

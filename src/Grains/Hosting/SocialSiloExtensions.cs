@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Social.Grains.RateLimiting;
+using Social.Grains.Telemetry;
 using Social.Grains.Users;
 
 namespace Social.Grains.Hosting;
@@ -21,6 +22,7 @@ public static class SocialSiloExtensions
     {
         silo.Services.AddSocialGrainOptions(configuration);
         silo.AddSocialStreams();
+        silo.AddSocialSiloTelemetry(configuration);
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = SocialNames.ClusterId;

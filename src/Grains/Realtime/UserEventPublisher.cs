@@ -16,6 +16,7 @@ public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger
 
     public void Publish(string userId, StreamedUserEvent streamed, Action? onFailed = null)
     {
+        Telemetry.SocialMetrics.EventPublished(streamed.Event);
         var publishing = provider.GetStream<StreamedUserEvent>(UserStreams.For(userId)).OnNextAsync(streamed);
         if (!publishing.IsCompletedSuccessfully)
         {

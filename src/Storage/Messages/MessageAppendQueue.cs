@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -154,7 +155,10 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
             return;
         }
 
+        using var span = MessageStoreTelemetry.StartBatch(writable, static p => p.Trace);
+        var started = MessageStoreTelemetry.Start();
         var failures = await writer.WriteAsync([.. writable.Select(p => p.Message)]);
+        MessageStoreTelemetry.BatchWritten(started, writable.Count, failures.Count == 0 ? writable.Count : writable.Count(p => !failures.ContainsKey(p.Message.ConversationId)));
 
         if (failures.Count > 0)
         {
@@ -189,6 +193,9 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         public StoredMessage Message { get; } = message;
 
         public long Ticket { get; } = ticket;
+
+        // The sender's trace, so the batch that stores the message joins it.
+        public ActivityContext Trace { get; } = MessageStoreTelemetry.CurrentTrace();
 
         // Callers continue on the thread pool, never inline on the writer loop.
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Social.Grains;
+using Social.Grains.Telemetry;
 using Social.Storage.Accounts;
 using Social.WebFront.Auth;
 
@@ -73,12 +74,14 @@ public static partial class AuthApi
         var username = UserNames.Normalize(request.Username);
         if (await grains.GetLoginThrottle(username).TryReserveAttempt() is { } lockout)
         {
+            SocialMetrics.LoginFailed(throttled: true);
             return Problems.RateLimited(response, lockout);
         }
 
         var account = await directory.FindByUsernameAsync(username, cancellationToken);
         if (!credentials.Verify(account, request.Password) || account is null)
         {
+            SocialMetrics.LoginFailed(throttled: false);
             return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
         }
 

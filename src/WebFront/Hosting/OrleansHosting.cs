@@ -1,5 +1,6 @@
 using Social.Grains;
 using Social.Grains.Hosting;
+using Social.Grains.Telemetry;
 using Social.Storage;
 using Social.Storage.Messages;
 
@@ -64,6 +65,7 @@ public static class OrleansHosting
                     .Configure(options => options.ResponseTimeout = ResponseTimeout)
                     .Bind(configuration.GetSection(ClientMessagingSection));
                 client.AddSocialStreams();
+                client.AddSocialClientTelemetry(configuration);
                 client.Services.AddSingleton<IClusterConnectionStatusObserver, Realtime.ResubscribeOnReconnect>();
             });
         }

@@ -34,6 +34,7 @@ public sealed class SendGate(IOptions<OverloadOptions> options) : IDisposable
         if (!lease.IsAcquired)
         {
             lease.Dispose();
+            Grains.Telemetry.SocialMetrics.SendShed();
             throw new OverloadedException(RetryAfter);
         }
 

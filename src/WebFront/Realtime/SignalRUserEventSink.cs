@@ -10,12 +10,15 @@ namespace Social.WebFront.Realtime;
 /// </summary>
 public sealed class SignalRUserEventSink(IHubContext<MessagesHub> hub) : IUserEventSink
 {
-    public Task DeliverAsync(string userId, ClientEvent clientEvent, EventPosition? position) =>
-        position is null
+    public Task DeliverAsync(string userId, ClientEvent clientEvent, EventPosition? position)
+    {
+        Grains.Telemetry.SocialMetrics.EventDelivered(Grains.Telemetry.SocialMetrics.SignalR, clientEvent.Name);
+        return position is null
             ? hub.Clients.Groups(UserGroups.For(userId), UserGroups.Sequenced(userId)).SendAsync(clientEvent.Name, clientEvent.Payload)
             : Task.WhenAll(
                 hub.Clients.Group(UserGroups.For(userId)).SendAsync(clientEvent.Name, clientEvent.Payload),
                 hub.Clients.Group(UserGroups.Sequenced(userId)).SendAsync(clientEvent.Name, clientEvent.Payload, position));
+    }
 
     public Task ResyncAsync(string userId, EventPosition position) =>
         hub.Clients.Group(UserGroups.Sequenced(userId)).SendAsync("resync", position);

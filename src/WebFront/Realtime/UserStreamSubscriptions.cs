@@ -275,6 +275,7 @@ public sealed partial class UserStreamSubscriptions(
 
     private async Task OnStreamedAsync(string userId, Entry entry, StreamedUserEvent streamed)
     {
+        Grains.Telemetry.SocialMetrics.EventArrived(streamed.Event);
         await entry.Lock.WaitAsync();
         try
         {

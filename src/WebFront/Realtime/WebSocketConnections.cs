@@ -14,14 +14,23 @@ public sealed class WebSocketConnections(IOptions<JsonOptions> json) : IUserEven
 
     public JsonSerializerOptions SerializerOptions => json.Value.SerializerOptions;
 
-    public void Add(string userId, WebSocketConnection connection) =>
-        _byUser.GetOrAdd(userId, _ => new()).TryAdd(connection, 0);
+    public void Add(string userId, WebSocketConnection connection)
+    {
+        if (_byUser.GetOrAdd(userId, _ => new()).TryAdd(connection, 0))
+        {
+            Grains.Telemetry.SocialMetrics.ConnectionOpened(Grains.Telemetry.SocialMetrics.WebSocket);
+        }
+    }
 
     public void Remove(string userId, WebSocketConnection connection)
     {
         if (_byUser.TryGetValue(userId, out var connections))
         {
-            connections.TryRemove(connection, out _);
+            if (connections.TryRemove(connection, out _))
+            {
+                Grains.Telemetry.SocialMetrics.ConnectionClosed(Grains.Telemetry.SocialMetrics.WebSocket);
+            }
+
             if (connections.IsEmpty)
             {
                 _byUser.TryRemove(new KeyValuePair<string, ConcurrentDictionary<WebSocketConnection, byte>>(userId, connections));
@@ -33,6 +42,7 @@ public sealed class WebSocketConnections(IOptions<JsonOptions> json) : IUserEven
     {
         if (_byUser.TryGetValue(userId, out var connections))
         {
+            Grains.Telemetry.SocialMetrics.EventDelivered(Grains.Telemetry.SocialMetrics.WebSocket, clientEvent.Name);
             await SendToAllAsync(connections, Frame(clientEvent, position));
         }
     }

@@ -18,6 +18,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     public Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
+        account = account with { Address = account.Address is null ? null : UserNames.NormalizeAddress(account.Address) };
         cancellationToken.ThrowIfCancellationRequested();
         AccountText.ThrowIfNotStorable(account);
 
@@ -136,7 +137,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
                 }
             }
 
-            if (_byAddress.TryGetValue(query, out var byAddress))
+            if (_byAddress.TryGetValue(UserNames.NormalizeAddress(query), out var byAddress))
             {
                 matches[UserNames.Normalize(byAddress.Username)] = byAddress;
             }

@@ -39,6 +39,7 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
     public async Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
+        account = account with { Address = account.Address is null ? null : UserNames.NormalizeAddress(account.Address) };
         AccountText.ThrowIfNotStorable(account);
 
         await using var command = dataSource.CreateCommand("""
@@ -152,7 +153,7 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
 
         await using var command = dataSource.CreateCommand(SearchSql);
         command.Parameters.AddWithValue("pattern", EscapeLikePattern(UserNames.Normalize(query)) + "%");
-        command.Parameters.AddWithValue("address", query);
+        command.Parameters.AddWithValue("address", UserNames.NormalizeAddress(query));
         command.Parameters.AddWithValue("limit", limit);
 
         var results = new List<UserProfile>();

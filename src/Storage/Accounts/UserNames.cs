@@ -23,6 +23,17 @@ public static class UserNames
     }
 
     /// <summary>
+    /// A public address as it is stored and looked up: trimmed and <see cref="Normalize"/>d, so
+    /// "0xAbC" and "0xabc" are one address (wallet addresses are case-insensitive; their mixed
+    /// case is only a checksum).
+    /// </summary>
+    public static string NormalizeAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return Normalize(address.Trim());
+    }
+
+    /// <summary>
     /// True when <paramref name="text"/> is valid Unicode (no lone surrogate) without control
     /// characters (NUL among them, which PostgreSQL cannot store) or format characters (zero-width
     /// and direction marks, which make two names look alike).

@@ -39,7 +39,7 @@ public static partial class AuthApi
 
         var username = request.Username!;
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? username : request.DisplayName.Trim();
-        var address = string.IsNullOrWhiteSpace(request.Address) ? null : request.Address.Trim();
+        var address = string.IsNullOrWhiteSpace(request.Address) ? null : UserNames.NormalizeAddress(request.Address);
         var account = new UserAccount(NewUserId(), username, displayName, address, "", time.GetUtcNow());
         account = account with { PasswordHash = hasher.HashPassword(account, request.Password!) };
 

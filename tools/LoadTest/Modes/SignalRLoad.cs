@@ -19,7 +19,8 @@ public sealed record SignalROptions(
     int RegisterConcurrency,
     int MaxInFlightPerUser,
     TimeSpan QuietWait,
-    bool Relay = false);
+    bool Relay = false,
+    bool AllSteps = false);
 
 /// <summary>One rate step's figures.</summary>
 public sealed record StepResult(
@@ -134,7 +135,7 @@ public sealed class SignalRLoad
                 steps.Add(step);
                 Progress.Say(FormattableString.Invariant(
                     $"  {step.Name}: delivered {step.DeliveredPerSecond:0}/s ({step.Delivered}/{step.Sent}), latency p50/p95/p99/max {step.DeliveryLatency}, {step.Cpu}"));
-                if (step.DeliveredInWindowPerSecond < 0.8 * step.OfferedPerSecond && rate != _options.Rates[^1])
+                if (!_options.AllSteps && step.DeliveredInWindowPerSecond < 0.8 * step.OfferedPerSecond && rate != _options.Rates[^1])
                 {
                     Progress.Say("  saturated (under 80% of the offered rate delivered within the step): not stepping higher.");
                     break;

@@ -15,9 +15,15 @@ public sealed class UnauthorizedTests(SharedApiFactory factory)
         return endpoints
             .Where(e => e.Metadata.GetMetadata<IAuthorizeData>() is not null && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(method => (method, "/" + e.RoutePattern.RawText!.TrimStart('/').Replace("{userId}", "someone").Replace("{targetId}", "someone").Replace("{conversationId}", "dm_0"))))
+                .Select(method => (method, "/" + Placeholders.Replace(e.RoutePattern.RawText!.TrimStart('/').Replace("{conversationId}", "dm_0"), Sample))))
             .ToList();
     }
+
+    /// <summary>Route parameters ({userId}, {id:int}, {**path}), each replaced by a value its constraint accepts.</summary>
+    private static readonly System.Text.RegularExpressions.Regex Placeholders = new(@"\{\**(?<name>[A-Za-z]+)(?<constraint>:[^}]*)?\}");
+
+    private static string Sample(System.Text.RegularExpressions.Match match) =>
+        match.Groups["constraint"].Value.Contains("int", StringComparison.Ordinal) || match.Groups["constraint"].Value.Contains("long", StringComparison.Ordinal) ? "1" : "someone";
 
     [Fact]
     public async Task Every_protected_route_answers_401_without_a_token()

@@ -13,7 +13,7 @@ public sealed class OverloadOptions
     /// (in flight ÷ throughput) instead of queueing for seconds.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxConcurrentSends { get; set; } = 1000;
+    public int MaxConcurrentSends { get; set; } = 400;
 
     /// <summary>
     /// How long an admitted send may take before the caller is answered 503: the message may still

@@ -16,13 +16,15 @@ public sealed record EventPosition([property: Id(0)] long Epoch, [property: Id(1
 /// <summary>
 /// One item on a user's stream: an owed event with its position; a fleeting one
 /// (<see cref="UserEvent.IsOwed"/> false) with <see cref="Seq"/> 0; or a
-/// <see cref="PositionMarkerEvent"/> with the position it announces.
+/// <see cref="PositionMarkerEvent"/> with the position it announces. <see cref="TraceParent"/> is
+/// the W3C trace the event was published in, when tracing records it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Social.StreamedUserEvent")]
 public sealed record StreamedUserEvent(
     [property: Id(0)] long Epoch,
     [property: Id(1)] long Seq,
-    [property: Id(2)] UserEvent Event)
+    [property: Id(2)] UserEvent Event,
+    [property: Id(3)] string? TraceParent = null)
 {
     public EventPosition Position => new(Epoch, Seq);
 }

@@ -22,9 +22,9 @@ public sealed class UserEventLog(TimeProvider time)
     public EventPosition Position => new(Epoch, Seq);
 
     /// <summary>Gives an owed event the next seq and remembers it.</summary>
-    public StreamedUserEvent Append(UserEvent userEvent)
+    public StreamedUserEvent Append(UserEvent userEvent, string? traceParent = null)
     {
-        var streamed = new StreamedUserEvent(Epoch, ++Seq, userEvent);
+        var streamed = new StreamedUserEvent(Epoch, ++Seq, userEvent, traceParent);
         _recent.Enqueue((streamed, time.GetUtcNow()));
         Trim();
         return streamed;

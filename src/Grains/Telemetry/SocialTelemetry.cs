@@ -26,6 +26,7 @@ public static class SocialTelemetry
         "Microsoft.Orleans.Application",
         "Microsoft.AspNetCore.SignalR.Server",
         "Social.Storage",
+        PushTracing.SourceName,
     ];
 
     /// <summary>Meters exported besides the instrumentation packages': ours, Orleans', SignalR's.</summary>

@@ -4,6 +4,7 @@ using Social.Grains.Friends;
 using Social.Grains.Messages;
 using Social.Grains.RateLimiting;
 using Social.Grains.Realtime;
+using Social.Grains.Telemetry;
 using Social.Storage.Messages;
 
 namespace Social.Grains.Users;
@@ -232,7 +233,7 @@ public sealed class UserGrain(
     /// <summary>Numbers the event, publishes it, and makes sure a position marker follows once things are quiet.</summary>
     private void PublishOwed(UserEvent userEvent)
     {
-        var streamed = _events.Append(userEvent);
+        var streamed = _events.Append(userEvent, PushTracing.CurrentTraceParent());
         _lastOwedAt = time.GetUtcNow();
         _publisher.Publish(UserId, streamed);
         _markerTimer ??= this.RegisterGrainTimer(AnnouncePositionAsync, new GrainTimerCreationOptions

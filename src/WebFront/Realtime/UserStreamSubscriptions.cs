@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Social.Grains;
 using Social.Grains.Realtime;
+using Social.Grains.Telemetry;
 using Social.Storage.Accounts;
 
 namespace Social.WebFront.Realtime;
@@ -384,6 +385,7 @@ public sealed partial class UserStreamSubscriptions(
 
         if (await ClientEvent.FromAsync(streamed.Event, directory) is { } clientEvent)
         {
+            using var push = PushTracing.StartDelivery(clientEvent.Name, streamed.TraceParent);
             await DeliverAsync(userId, clientEvent, streamed.Position);
         }
     }

@@ -102,6 +102,39 @@ public sealed partial class TelemetryTests(TelemetryServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_push_to_the_recipients_front_is_part_of_the_messages_trace()
+    {
+        var (a, b) = await FriendsAsync();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(b.User.AccessToken))
+            .Build();
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<JsonElement>("new_message", message => heard.TrySetResult(message.GetProperty("content").GetString()!));
+        await hub.StartAsync();
+
+        var content = $"pushed {Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(a.Client, b.User.UserId, content)).StatusCode);
+        Assert.Equal(content, await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The send's server span, and a push span in its trace (it ends once written to the hub).
+        var found = false;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!found && DateTime.UtcNow < deadline)
+        {
+            var spans = server.Spans.Snapshot();
+            var sends = spans.Where(span => span.Kind == ActivityKind.Server && span.DisplayName == "POST /api/messages/send").Select(span => span.TraceId).ToHashSet();
+            found = spans.Any(span => span.Source.Name == "Social.Push" && span.DisplayName == "push new_message" && sends.Contains(span.TraceId));
+            if (!found)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        var described = string.Join("\n", server.Spans.Snapshot().TakeLast(40).Select(s => $"{s.TraceId} {s.Source.Name} {s.Kind} {s.DisplayName}"));
+        Assert.True(found, $"No 'push new_message' span in a send's trace. Recent spans:\n{described}");
+    }
+
+    [Fact]
     public async Task Every_metric_the_grafana_dashboard_queries_is_in_metrics()
     {
         // Everything the dashboard shows, done once: a connected recipient hears a message (and a

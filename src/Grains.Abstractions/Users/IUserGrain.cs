@@ -73,7 +73,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("OnConversationActivity")]
     Task OnConversationActivity(ConversationActivity activity, UserEvent? userEvent);
 
-    /// <summary>Numbers and publishes an owed event on the user's stream.</summary>
+    /// <summary>
+    /// Publishes an event on the user's stream (numbered when owed); a signal (typing, a read
+    /// receipt) from a peer on either side of a block with this user is dropped.
+    /// </summary>
     [OneWay]
     [Alias("DeliverEvent")]
     Task DeliverEvent(UserEvent userEvent);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Social.Grains.Friends;
 using Social.Grains.Realtime;
@@ -15,7 +14,7 @@ namespace Social.Grains.Messages;
 /// last seq and a window of recent messages.
 /// </summary>
 [Reentrant]
-public sealed class ConversationGrain(IMessageStore store, TimeProvider time, ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IIncomingGrainCallFilter
+public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : Grain, IConversationGrain, IIncomingGrainCallFilter
 {
     private const int WindowSize = 200;
     private const int StoreChunk = 100;
@@ -39,7 +38,6 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
     // interface by reflection each time.
     private readonly Dictionary<string, IUserGrain> _userGrains = new(StringComparer.Ordinal);
 
-    private UserEventPublisher? _events;
     private string _id = "";
     private long _lastAssignedSeq;
     private long _lastCommittedSeq;
@@ -51,7 +49,6 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = GrainKeys.ConversationIdFromKey(this.GetPrimaryKeyString());
-        _events = UserEventPublisher.For(this, logger);
         var snapshot = await store.LoadConversationAsync(_id, WindowSize, cancellationToken);
         if (snapshot is null)
         {
@@ -248,12 +245,9 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
             member.LastReadSeq = Math.Max(member.LastReadSeq, target);
             var receipt = new ReadReceiptEvent(_id, userId, member.LastReadSeq, time.GetUtcNow());
             Notify(userId, receipt);
-            foreach (var other in _members.Keys.Where(other => other != userId).ToList())
+            foreach (var other in _members.Keys.Where(other => other != userId))
             {
-                if (await PeerSignals.MayReachAsync(UserGrain(userId), other))
-                {
-                    _ = UserGrain(other).DeliverEvent(receipt);
-                }
+                _ = UserGrain(other).DeliverEvent(receipt);
             }
         }
 
@@ -282,28 +276,25 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time, IL
         return MessageError.None;
     }
 
-    public async Task<bool> Typing(string userId)
+    public Task<bool> Typing(string userId)
     {
         if (!_members.ContainsKey(userId))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
         var now = time.GetUtcNow();
         if (!_lastTyping.TryGetValue(userId, out var last) || now - last >= TypingInterval)
         {
             _lastTyping[userId] = now;
-            var typing = new StreamedUserEvent(0, 0, new TypingEvent(_id, userId));
-            foreach (var other in _members.Keys.Where(member => member != userId).ToList())
+            var typing = new TypingEvent(_id, userId);
+            foreach (var other in _members.Keys.Where(member => member != userId))
             {
-                if (await PeerSignals.MayReachAsync(UserGrain(userId), other))
-                {
-                    _events!.Publish(other, typing);
-                }
+                _ = UserGrain(other).DeliverEvent(typing);
             }
         }
 
-        return true;
+        return Task.FromResult(true);
     }
 
     /// <summary>

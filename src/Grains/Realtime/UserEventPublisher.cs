@@ -6,21 +6,20 @@ namespace Social.Grains.Realtime;
 /// <summary>
 /// Publishes on users' streams without holding up the caller. What is published is already
 /// stored, and owed events are numbered, so a lost publish is found and repaired by the front
-/// ends (see <c>docs/architecture.md</c>, real-time delivery); a failed one is logged and
-/// reported to <paramref name="onFailed"/> when given.
+/// ends (see <c>docs/architecture.md</c>, real-time delivery); a failed one is only logged.
 /// </summary>
 public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger logger)
 {
     public static UserEventPublisher For(Grain grain, ILogger logger) =>
         new(grain.GetStreamProvider(UserStreams.Provider), logger);
 
-    public void Publish(string userId, StreamedUserEvent streamed, Action? onFailed = null)
+    public void Publish(string userId, StreamedUserEvent streamed)
     {
         Telemetry.SocialMetrics.EventPublished(streamed.Event);
         var publishing = provider.GetStream<StreamedUserEvent>(UserStreams.For(userId)).OnNextAsync(streamed);
         if (!publishing.IsCompletedSuccessfully)
         {
-            _ = ObserveAsync(publishing, userId, streamed, onFailed);
+            _ = ObserveAsync(publishing, userId, streamed);
         }
     }
 
@@ -28,7 +27,7 @@ public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger
     public Task PublishAsync(string userId, StreamedUserEvent streamed) =>
         provider.GetStream<StreamedUserEvent>(UserStreams.For(userId)).OnNextAsync(streamed);
 
-    private async Task ObserveAsync(Task publishing, string userId, StreamedUserEvent streamed, Action? onFailed)
+    private async Task ObserveAsync(Task publishing, string userId, StreamedUserEvent streamed)
     {
         try
         {
@@ -37,7 +36,6 @@ public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger
         catch (Exception exception)
         {
             PublishFailed(logger, streamed.Event.GetType().Name, userId, exception);
-            onFailed?.Invoke();
         }
     }
 

@@ -41,6 +41,7 @@ public sealed class UserGrain(
     private SlidingWindowCounter? _greetings;
     private ConversationIndex? _conversations;
 
+    private string _userId = "";
     private UserEventLog _events = null!;
     private UserEventPublisher _publisher = null!;
     private IGrainTimer? _markerTimer;
@@ -53,6 +54,7 @@ public sealed class UserGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _userId = GrainKeys.UserIdFromKey(this.GetPrimaryKeyString());
         _events = new UserEventLog(time);
         _publisher = UserEventPublisher.For(this, logger);
         return base.OnActivateAsync(cancellationToken);
@@ -135,7 +137,7 @@ public sealed class UserGrain(
             // Seeded from storage, so a reactivation cannot reset the day's count.
             var window = TimeSpan.FromDays(1);
             var counter = new SlidingWindowCounter(_rateLimits.GreetingsPerDay, window, time);
-            counter.Seed(await messages.LoadGreetingTimesAsync(UserId, time.GetUtcNow() - window));
+            counter.Seed(await messages.LoadGreetingTimesAsync(_userId, time.GetUtcNow() - window));
             _greetings ??= counter;
         }
 
@@ -163,7 +165,20 @@ public sealed class UserGrain(
 
     public Task DeliverEvent(UserEvent userEvent)
     {
-        PublishOwed(userEvent);
+        if (PeerSignals.SenderOf(userEvent) is { } from && Peers.TryGetValue(from, out var peer) && peer.ToView().IsBlockedEitherWay)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (userEvent.IsOwed)
+        {
+            PublishOwed(userEvent);
+        }
+        else
+        {
+            _publisher.Publish(_userId, new StreamedUserEvent(0, 0, userEvent));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -228,14 +243,12 @@ public sealed class UserGrain(
         }
     }
 
-    private string UserId => GrainKeys.UserIdFromKey(this.GetPrimaryKeyString());
-
     /// <summary>Numbers the event, publishes it, and makes sure a position marker follows once things are quiet.</summary>
     private void PublishOwed(UserEvent userEvent)
     {
         var streamed = _events.Append(userEvent, PushTracing.CurrentTraceParent());
         _lastOwedAt = time.GetUtcNow();
-        _publisher.Publish(UserId, streamed);
+        _publisher.Publish(_userId, streamed);
         _markerTimer ??= this.RegisterGrainTimer(AnnouncePositionAsync, new GrainTimerCreationOptions
         {
             DueTime = MarkerDelay,
@@ -266,7 +279,7 @@ public sealed class UserGrain(
 
         try
         {
-            await _publisher.PublishAsync(UserId, _events.Marker());
+            await _publisher.PublishAsync(_userId, _events.Marker());
             _markedSeq = seq;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -283,7 +296,7 @@ public sealed class UserGrain(
             return _conversations;
         }
 
-        var userId = UserId;
+        var userId = _userId;
         var rows = await messages.LoadUserConversationsAsync(userId);
         var index = new ConversationIndex();
         foreach (var row in rows)

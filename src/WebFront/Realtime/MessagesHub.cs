@@ -53,8 +53,6 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, UserGroups.For(userId));
             }
-
-            return true;
         });
         await base.OnConnectedAsync();
     }

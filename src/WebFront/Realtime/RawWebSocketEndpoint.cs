@@ -65,22 +65,21 @@ public static class RawWebSocketEndpoint
             await subscriptions.JoinAsync(userId, async position =>
             {
                 // Under the subscription's lock: the replay and auth_ok go out before any live event.
-                var replay = resume is null ? default : await subscriptions.ReplayAsync(userId, resume, position);
+                var (complete, missed) = resume is null ? (false, []) : await subscriptions.ReplayAsync(userId, resume, position);
                 await connection.SendAsync(Encode(new
                 {
                     type = "auth_ok",
                     userId,
                     epoch = position.Epoch,
                     seq = position.Seq,
-                    resumed = resume is null ? (bool?)null : replay.Complete,
+                    resumed = resume is null ? (bool?)null : complete,
                 }));
-                foreach (var (missed, at) in replay.Events ?? [])
+                foreach (var (missedEvent, at) in missed)
                 {
-                    await connection.SendAsync(connections.Frame(missed, at));
+                    await connection.SendAsync(connections.Frame(missedEvent, at));
                 }
 
                 connections.Add(userId, connection);
-                return true;
             });
 
             await ReadLoopAsync(socket, connection, session.Token);

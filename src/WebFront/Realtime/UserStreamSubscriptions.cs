@@ -139,13 +139,13 @@ public sealed partial class UserStreamSubscriptions(
     /// user's connections here, while no delivery can run: a connection that joins its group (or
     /// the raw WebSocket list) inside it gets exactly the events after that position.
     /// </summary>
-    public async Task<T> JoinAsync<T>(string userId, Func<EventPosition, Task<T>> join)
+    public async Task JoinAsync(string userId, Func<EventPosition, Task> join)
     {
         var entry = Find(userId) ?? throw new InvalidOperationException($"{userId} has no subscription on this front.");
         await entry.Lock.WaitAsync();
         try
         {
-            return await join(entry.Delivered);
+            await join(entry.Delivered);
         }
         finally
         {

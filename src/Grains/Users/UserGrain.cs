@@ -114,6 +114,12 @@ public sealed class UserGrain(
 
     public Task<EventReplay> GetEventsAfter(EventPosition position) => Task.FromResult(_events.After(position));
 
+    public Task AnnouncePosition()
+    {
+        _publisher.Publish(_userId, _events.Marker());
+        return Task.CompletedTask;
+    }
+
     public Task OnConversationActivity(ConversationActivity activity, UserEvent? userEvent)
     {
         // Not loaded yet: the note's change is already stored, so the rebuild will include it.

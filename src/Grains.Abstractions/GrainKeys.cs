@@ -3,11 +3,9 @@ using System.Globalization;
 namespace Social.Grains;
 
 /// <summary>
-/// Grain keys for our grains. Orleans' ADO.NET storage reads a string key that parses as a
-/// hexadecimal integer ("a", "0a", "10"), as a GUID, or that holds a '+' as an integer or GUID
-/// key, so "a" and "0a" would share one storage row. A prefix with a non-hex character keeps
-/// every key a plain string key; user ids from outside issuers (wallet addresses, numbers) are
-/// therefore safe.
+/// Grain keys for our grains, the only place they are made. Each carries a prefix so that
+/// Orleans' ADO.NET storage never reads one as a number ("a" and "0a" would share a row): see
+/// "Why keys carry a prefix" in docs/architecture.md.
 /// </summary>
 public static class GrainKeys
 {

@@ -1,10 +1,11 @@
 namespace Social.Grains.Messages;
 
 /// <summary>
-/// One conversation (keyed by <see cref="GrainKeys.Conversation"/>): validates every send against
-/// the users' and the pair's grains, gives it the next seq, stores it, and only then answers.
-/// Reentrant: sends interleave while they wait for the group commit, but seqs are assigned
-/// without an await in between, so they stay 1, 2, 3 … with no gaps.
+/// One conversation (keyed by <see cref="GrainKeys.Conversation"/>): checks every send (content,
+/// members, retries, the greeting ledger), has the sender's user grain admit it (relationship,
+/// plan and rate limits: <see cref="Users.IUserGrain.AdmitSend"/>), gives it the next seq, stores
+/// it, and only then answers. Reentrant: sends interleave while they wait for the group commit,
+/// but seqs are assigned without an await in between, so they stay 1, 2, 3 … with no gaps.
 /// </summary>
 [Alias("Social.IConversationGrain")]
 public interface IConversationGrain : IGrainWithStringKey

@@ -29,20 +29,9 @@ public sealed class SocialClusterOptions
 /// can be overridden there, e.g. <c>Social__Cluster__Membership__ProbeTimeout=00:00:02</c>).
 /// </summary>
 /// <remarks>
-/// <para>
-/// Orleans' defaults (probe timeout 5 s, table refresh 60 s) declare a killed silo dead after
-/// about 6 s and a hung one after about a minute; until then calls to the grains it hosted fail,
-/// and the streams whose queues it pulled are silent. With these values, silos probe each other
-/// every second or so, so three missed probes (Orleans' default <c>NumMissedProbesLimit</c>)
-/// come within about 2–3 s of a kill; a hung silo takes a few seconds more, since probes must
-/// time out (at most <see cref="MaxProbeTimeout"/> each) and recent traffic on its connection
-/// holds back suspicion for <c>MaxProbeTimeout × NumMissedProbesLimit</c>. Measured figures are
-/// in <c>docs/deployment.md</c>.
-/// </para>
-/// <para>
-/// The price is sensitivity: a silo stalled longer than that (a long GC pause, a starved CPU) is
-/// voted out and must restart. Raise <c>ProbeTimeout</c> on slow or overcommitted machines.
-/// </para>
+/// A killed silo is declared dead in about 2 s instead of Orleans' 6 s, at the price of voting
+/// out a silo that stalls for a few seconds; the reasoning and the measured figures are in
+/// docs/deployment.md ("Failure detection").
 /// </remarks>
 public static class SocialMembershipDefaults
 {

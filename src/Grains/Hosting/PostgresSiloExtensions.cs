@@ -16,10 +16,8 @@ public static class PostgresSiloExtensions
     /// </summary>
     /// <remarks>
     /// Our grain state is stored as JSON (<see cref="JsonGrainStorageSerializer"/>); Orleans' pub-sub
-    /// state keeps Orleans' default serializer (see below). The storage provider keys a
-    /// row by state name and grain key only, and reads string keys that look like hexadecimal
-    /// numbers or GUIDs as numbers; give every grain class its own state name and prefix keys
-    /// (for example <c>"u/" + userId</c>). See <c>003_orleans_persistence.sql</c>.
+    /// state keeps Orleans' default serializer (see below). Give every grain class its own state
+    /// name and make keys with <see cref="GrainKeys"/> ("Why keys carry a prefix" in docs/architecture.md).
     /// </remarks>
     public static ISiloBuilder UseSocialPostgres(this ISiloBuilder builder, string connectionString)
     {

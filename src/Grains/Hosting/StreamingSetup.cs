@@ -23,11 +23,9 @@ public static class StreamingSetup
     private static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// How long a delivered event stays in a pulling agent's cache (Orleans: at least 5 minutes,
-    /// and until 30 minutes of newer events exist). The cache only serves subscribers that fall
-    /// behind or rewind, and ours never rewind: the push path is best effort and clients catch up
-    /// with <c>afterSeq</c>. Orleans' defaults kept about a kilobyte per message for minutes and
-    /// grew the heap by hundreds of megabytes under load; an event now leaves once it is 10 s old.
+    /// How long a delivered event stays in a pulling agent's cache (Orleans: 5–30 minutes, which
+    /// grew the heap by about a kilobyte per message: BENCHMARKS.md, "Real-time load"). Our
+    /// subscribers never rewind, so 10 s is plenty.
     /// </summary>
     private static readonly TimeSpan CachedEventLifetime = TimeSpan.FromSeconds(10);
 

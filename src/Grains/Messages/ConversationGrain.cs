@@ -19,16 +19,13 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     private const int WindowSize = 200;
     private const int StoreChunk = 100;
 
-    /// <summary>At most one typing event per user per this interval reaches the others.</summary>
-    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
-
     private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
     private readonly RecentWindow _window = new(WindowSize);
     private readonly GreetingLedger _greetings = new();
     private readonly ClientIdClaims _clientIds = new();
     private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
 
-    private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
+    private readonly TypingThrottle _typing = new(time);
 
     // The members' user grains, called on every send: making a reference resolves the grain
     // interface by reflection each time.
@@ -176,8 +173,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             return null;
         }
 
-        var target = Math.Min(upToSeq ?? _lastCommittedSeq, _lastCommittedSeq);
-        if (target > member.LastReadSeq)
+        if (member.ReadTarget(upToSeq, _lastCommittedSeq) is { } target)
         {
             await store.SetReadSeqAsync(_id, userId, target);
             member.LastReadSeq = Math.Max(member.LastReadSeq, target);
@@ -221,10 +217,8 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             return Task.FromResult(false);
         }
 
-        var now = time.GetUtcNow();
-        if (!_lastTyping.TryGetValue(userId, out var last) || now - last >= TypingInterval)
+        if (_typing.ShouldSend(userId))
         {
-            _lastTyping[userId] = now;
             var typing = new TypingEvent(_id, userId);
             foreach (var other in _members.Keys.Where(member => member != userId))
             {

@@ -11,4 +11,15 @@ internal sealed class MemberCursor(long lastReadSeq, long lastOwnSeq)
     public long EffectiveReadSeq => Unread.EffectiveReadSeq(LastReadSeq, LastOwnSeq);
 
     public int UnreadOf(long lastSeq) => Unread.Count(lastSeq, LastReadSeq, LastOwnSeq);
+
+    /// <summary>
+    /// Where marking read up to <paramref name="upToSeq"/> (everything when null) takes the read
+    /// cursor: never past <paramref name="lastSeq"/>, the last committed message; null when that
+    /// would not move it forward (a read cursor never goes back).
+    /// </summary>
+    public long? ReadTarget(long? upToSeq, long lastSeq)
+    {
+        var target = Math.Min(upToSeq ?? lastSeq, lastSeq);
+        return target > LastReadSeq ? target : null;
+    }
 }

@@ -7,10 +7,7 @@ namespace Social.Storage.Messages;
 /// commit in parallel. A conversation always goes to the same queue (chosen by its id), so its
 /// messages still commit in seq order and its failure rule still holds.
 /// </summary>
-/// <remarks>
-/// One queue keeps one PostgreSQL backend busy inserting: measured here, about 7,000–8,000 rows/s
-/// at ~0.8 cores whatever the batch size, which caps a silo's durable sends at that rate.
-/// </remarks>
+/// <remarks>One queue keeps one PostgreSQL backend busy and caps a silo's durable sends (figures: BENCHMARKS.md, "Messages").</remarks>
 internal sealed class PartitionedAppendQueues : IAsyncDisposable
 {
     private readonly MessageAppendQueue[] _queues;

@@ -24,7 +24,7 @@ public static class AdminApi
             .AddEndpointFilter(async (context, next) =>
                 HasKey(context.HttpContext.Request, apiKey)
                     ? await next(context)
-                    : Problems.Of(401, "unauthorized", "A valid X-Admin-Key header is required."));
+                    : Problems.Unauthorized("A valid X-Admin-Key header is required."));
         group.MapPut("/users/{userId}/plan", SetPlan).Accepts<SetPlanRequest>("application/json");
         return routes;
     }

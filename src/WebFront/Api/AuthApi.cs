@@ -46,9 +46,9 @@ public static partial class AuthApi
         switch (await directory.TryCreateAsync(account, cancellationToken))
         {
             case CreateAccountResult.UsernameTaken:
-                return Problems.Of(409, "username_taken", "That username is taken.");
+                return Problems.UsernameTaken();
             case CreateAccountResult.AddressTaken:
-                return Problems.Of(409, "address_taken", "That address belongs to another user.");
+                return Problems.AddressTaken();
         }
 
         var token = tokens.Issue(account.UserId, account.Username);
@@ -61,7 +61,7 @@ public static partial class AuthApi
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password)
             || request.Username.Length > 32 || request.Password.Length > MaxPasswordLength)
         {
-            return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
+            return Problems.InvalidCredentials();
         }
 
         if (!UserNames.IsPrintable(request.Username))
@@ -82,7 +82,7 @@ public static partial class AuthApi
         if (!credentials.Verify(account, request.Password) || account is null)
         {
             SocialMetrics.LoginFailed(throttled: false);
-            return Problems.Of(401, "invalid_credentials", "Wrong username or password.");
+            return Problems.InvalidCredentials();
         }
 
         await grains.GetLoginThrottle(username).RecordSuccess();

@@ -48,7 +48,7 @@ public static class FriendsApi
         string targetId, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, HttpResponse response, CancellationToken cancellationToken)
     {
         var userId = principal.UserId();
-        if (await CheckTarget(userId, targetId, directory, cancellationToken) is { } problem)
+        if (await CheckTarget(userId, targetId, directory, response, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -88,7 +88,7 @@ public static class FriendsApi
         string targetId, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, HttpResponse response, CancellationToken cancellationToken)
     {
         var userId = principal.UserId();
-        if (await CheckTarget(userId, targetId, directory, cancellationToken) is { } problem)
+        if (await CheckTarget(userId, targetId, directory, response, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -121,7 +121,7 @@ public static class FriendsApi
             : await grains.GetFriendship(userId, targetId).Accept(userId))));
 
         var accepted = results.Where(r => r.result.Succeeded).Select(r => r.targetId).ToList();
-        var failed = results.Where(r => !r.result.Succeeded).Select(r => new BatchAcceptFailure(r.targetId, CodeOf(r.result.Error))).ToList();
+        var failed = results.Where(r => !r.result.Succeeded).Select(r => new BatchAcceptFailure(r.targetId, Problems.CodeOf(r.result.Error))).ToList();
         return TypedResults.Ok(new BatchAcceptResponse(accepted, failed));
     }
 
@@ -196,7 +196,7 @@ public static class FriendsApi
     }
 
     /// <summary>For operations that create state: the target must be a real user other than the caller.</summary>
-    private static async Task<ProblemHttpResult?> CheckTarget(string userId, string targetId, IUserDirectory directory, CancellationToken cancellationToken)
+    private static async Task<ProblemHttpResult?> CheckTarget(string userId, string targetId, IUserDirectory directory, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!Inputs.IsValidId(targetId))
         {
@@ -205,16 +205,9 @@ public static class FriendsApi
 
         if (targetId == userId)
         {
-            return Problems.Of(400, "cannot_friend_self", "You cannot befriend yourself.");
+            return Problems.FromFriendError(FriendshipResult.Fail(FriendError.CannotFriendSelf), response);
         }
 
         return await directory.FindByIdAsync(targetId, cancellationToken) is null ? Problems.UserNotFound() : null;
     }
-
-    private static string CodeOf(FriendError error) => error switch
-    {
-        FriendError.FriendLimitReached => "friend_limit_reached",
-        FriendError.Blocked => "blocked",
-        _ => "no_pending_request",
-    };
 }

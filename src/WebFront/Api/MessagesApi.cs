@@ -47,7 +47,7 @@ public static class MessagesApi
     public static async Task<Results<Created<Message>, Ok<Message>, ProblemHttpResult>> Send(
         SendMessageRequest request, ClaimsPrincipal principal, IGrainFactory grains, SendGate gate, HttpResponse response)
     {
-        if (CheckSend(request.RecipientId, request.Content, request.ClientMessageId) is { } problem)
+        if (MessageInputs.CheckSend(request.RecipientId, request.Content, request.ClientMessageId) is { } problem)
         {
             return problem;
         }
@@ -61,7 +61,7 @@ public static class MessagesApi
     public static async Task<Results<Created<Message>, Ok<Message>, ProblemHttpResult>> Greeting(
         GreetingRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserDirectory directory, SendGate gate, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (CheckSend(request.RecipientId, request.Content, clientMessageId: null) is { } problem)
+        if (MessageInputs.CheckSend(request.RecipientId, request.Content, clientMessageId: null) is { } problem)
         {
             return problem;
         }
@@ -152,30 +152,20 @@ public static class MessagesApi
 
     public static async Task<Results<Ok<ReadState>, ProblemHttpResult>> MarkRead(MarkReadRequest request, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        if (request.UpToSeq is < 0)
+        if (MessageInputs.CheckMarkRead(request.ConversationId, request.UpToSeq) is { } problem)
         {
-            return Problems.Validation("upToSeq", "Must not be negative.");
-        }
-
-        if (!ConversationIds.IsWellFormed(request.ConversationId))
-        {
-            return ConversationNotFound();
+            return problem;
         }
 
         var state = await grains.GetConversation(request.ConversationId!).MarkRead(principal.UserId(), request.UpToSeq);
-        return state is null ? ConversationNotFound() : TypedResults.Ok(state);
+        return state is null ? Problems.ConversationNotFound() : TypedResults.Ok(state);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Hide(HideRequest request, ClaimsPrincipal principal, IGrainFactory grains, HttpResponse response)
     {
-        if (!Inputs.IsValidId(request.MessageId))
+        if (MessageInputs.CheckHide(request.ConversationId, request.MessageId) is { } problem)
         {
-            return Inputs.InvalidId("messageId");
-        }
-
-        if (!ConversationIds.IsWellFormed(request.ConversationId))
-        {
-            return ConversationNotFound();
+            return problem;
         }
 
         var error = await grains.GetConversation(request.ConversationId!).Hide(principal.UserId(), request.MessageId!);
@@ -185,42 +175,13 @@ public static class MessagesApi
     public static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> History(
         string conversationId, long? beforeSeq, long? afterSeq, int? limit, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        if (Inputs.Limit(limit, fallback: 50, max: 100) is not { } take)
+        if (MessageInputs.CheckHistory(conversationId, beforeSeq, afterSeq, limit, out var take) is { } problem)
         {
-            return Problems.Validation("limit", "Between 1 and 100.");
-        }
-
-        if (beforeSeq is < 1 || afterSeq is < 0 || (beforeSeq is not null && afterSeq is not null))
-        {
-            return Problems.Validation(afterSeq is < 0 ? "afterSeq" : "beforeSeq", "Give beforeSeq (≥ 1) or afterSeq (≥ 0), not both.");
-        }
-
-        if (!ConversationIds.IsWellFormed(conversationId))
-        {
-            return ConversationNotFound();
+            return problem;
         }
 
         var page = await grains.GetConversation(conversationId).GetHistory(principal.UserId(), beforeSeq, afterSeq, take);
-        return page is null ? ConversationNotFound() : TypedResults.Ok(page);
-    }
-
-    private static ProblemHttpResult ConversationNotFound() =>
-        Problems.Of(404, "conversation_not_found", "No such conversation, or you are not in it.");
-
-    private static ProblemHttpResult? CheckSend(string? recipientId, string? content, string? clientMessageId)
-    {
-        if (!Inputs.IsValidId(recipientId))
-        {
-            return Inputs.InvalidId("recipientId");
-        }
-
-        if (clientMessageId is not null && !Inputs.IsValidId(clientMessageId))
-        {
-            return Inputs.InvalidId("clientMessageId");
-        }
-
-        var contentError = MessageContent.Check(content);
-        return contentError == MessageError.None ? null : Problems.FromMessageError(contentError, null, null);
+        return page is null ? Problems.ConversationNotFound() : TypedResults.Ok(page);
     }
 
     private static Results<Created<Message>, Ok<Message>, ProblemHttpResult> ToResponse(SendResult result, HttpResponse response) => result switch

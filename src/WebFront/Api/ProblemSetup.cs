@@ -51,13 +51,13 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
         var (status, code, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), Describe(bad)),
-            FormatException format => (400, "validation_failed", format.Message),
-            Overload.OverloadedException overloaded => (503, "unavailable", overloaded.Message),
+            FormatException format => (400, Problems.Codes.ValidationFailed, format.Message),
+            Overload.OverloadedException overloaded => (503, Problems.Codes.Unavailable, overloaded.Message),
             TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.ClientNotAvailableException
-                => (503, "unavailable", "The cluster did not answer in time; retry."),
-            _ when IsStoreOverloaded(exception) => (503, "unavailable", "The store is busy; retry."),
-            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client went away."),
-            _ => (500, "internal_error", "An unexpected error occurred."),
+                => (503, Problems.Codes.Unavailable, "The cluster did not answer in time; retry."),
+            _ when IsStoreOverloaded(exception) => (503, Problems.Codes.Unavailable, "The store is busy; retry."),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, Problems.Codes.ClientClosedRequest, "The client went away."),
+            _ => (500, Problems.Codes.InternalError, "An unexpected error occurred."),
         };
 
         // Shed load (OverloadedException) is expected under pressure: not logged per request.

@@ -7,10 +7,53 @@ namespace Social.WebFront.Api;
 
 /// <summary>
 /// The one place that turns a refused rule into the contract's problem+json: the HTTP status and
-/// the <c>code</c> member clients branch on.
+/// the <c>code</c> member clients branch on. Every code the server sends, over REST, the hub or
+/// the raw WebSocket, is spelled here (<see cref="Codes"/>) and nowhere else.
 /// </summary>
 public static class Problems
 {
+    /// <summary>The codes; the contract's are fixed (<c>../shared/API-CONTRACT.md</c>), the others are in <c>docs/api.md</c>.</summary>
+    public static class Codes
+    {
+        public const string ValidationFailed = "validation_failed";
+        public const string Unauthorized = "unauthorized";
+        public const string Forbidden = "forbidden";
+        public const string NotFound = "not_found";
+        public const string UserNotFound = "user_not_found";
+        public const string ConversationNotFound = "conversation_not_found";
+        public const string MessageNotFound = "message_not_found";
+        public const string RateLimited = "rate_limited";
+        public const string Unavailable = "unavailable";
+        public const string InternalError = "internal_error";
+        public const string ClientClosedRequest = "client_closed_request";
+
+        public const string UsernameTaken = "username_taken";
+        public const string AddressTaken = "address_taken";
+        public const string InvalidCredentials = "invalid_credentials";
+
+        public const string CannotFriendSelf = "cannot_friend_self";
+        public const string Blocked = "blocked";
+        public const string RequestAlreadySent = "request_already_sent";
+        public const string AlreadyFriends = "already_friends";
+        public const string FriendLimitReached = "friend_limit_reached";
+        public const string NoPendingRequest = "no_pending_request";
+        public const string NotFriends = "not_friends";
+        public const string NotBlocked = "not_blocked";
+
+        public const string EmptyMessage = "empty_message";
+        public const string MessageTooLong = "message_too_long";
+        public const string ProRequired = "pro_required";
+        public const string GreetingAlreadySent = "greeting_already_sent";
+
+        // Real time.
+        public const string AuthFailed = "auth_failed";
+        public const string TooManyConnections = "too_many_connections";
+        public const string UnknownAction = "unknown_action";
+
+        /// <summary>The raw WebSocket's close reason when the token expires (the frame before it says <see cref="Unauthorized"/>).</summary>
+        public const string TokenExpired = "token_expired";
+    }
+
     public static ProblemHttpResult Of(int status, string code, string detail) =>
         TypedResults.Problem(
             detail: detail,
@@ -25,65 +68,96 @@ public static class Problems
         TypedResults.Problem(
             detail: "One or more inputs are not valid.",
             statusCode: StatusCodes.Status400BadRequest,
-            title: TitleFor("validation_failed"),
-            extensions: new Dictionary<string, object?> { ["code"] = "validation_failed", ["errors"] = errors });
+            title: TitleFor(Codes.ValidationFailed),
+            extensions: new Dictionary<string, object?> { ["code"] = Codes.ValidationFailed, ["errors"] = errors });
 
-    public static ProblemHttpResult UserNotFound() => Of(StatusCodes.Status404NotFound, "user_not_found", "No such user.");
+    public static ProblemHttpResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, Codes.Unauthorized, detail);
+
+    public static ProblemHttpResult UserNotFound() => Of(StatusCodes.Status404NotFound, Codes.UserNotFound, "No such user.");
+
+    public static ProblemHttpResult ConversationNotFound() => FromMessageError(MessageError.ConversationNotFound, null, null);
+
+    public static ProblemHttpResult UsernameTaken() => Of(StatusCodes.Status409Conflict, Codes.UsernameTaken, "That username is taken.");
+
+    public static ProblemHttpResult AddressTaken() => Of(StatusCodes.Status409Conflict, Codes.AddressTaken, "That address belongs to another user.");
+
+    public static ProblemHttpResult InvalidCredentials() => Of(StatusCodes.Status401Unauthorized, Codes.InvalidCredentials, "Wrong username or password.");
 
     /// <summary>A 429 with <c>Retry-After</c> in whole seconds, rounded up.</summary>
     public static ProblemHttpResult RateLimited(HttpResponse response, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return Of(StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests; retry in {seconds} s.");
+        return Of(StatusCodes.Status429TooManyRequests, Codes.RateLimited, $"Too many requests; retry in {seconds} s.");
     }
 
     public static ProblemHttpResult FromFriendError(FriendshipResult result, HttpResponse response) => result.Error switch
     {
-        FriendError.CannotFriendSelf => Of(400, "cannot_friend_self", "You cannot befriend yourself."),
-        FriendError.Blocked => Of(403, "blocked", "One of you has blocked the other."),
-        FriendError.RequestAlreadySent => Of(409, "request_already_sent", "A friend request is already pending."),
-        FriendError.AlreadyFriends => Of(409, "already_friends", "You are already friends."),
-        FriendError.FriendLimitReached => Of(409, "friend_limit_reached", "The friend limit has been reached."),
-        FriendError.NoPendingRequest => Of(404, "no_pending_request", "There is no pending request."),
-        FriendError.NotFriends => Of(404, "not_friends", "You are not friends."),
-        FriendError.NotBlocked => Of(404, "not_blocked", "You have not blocked this user."),
         FriendError.RateLimited => RateLimited(response, result.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        var error when FriendRefusal(error) is { } refusal => Of(refusal.Status, refusal.Code, refusal.Detail),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Error, "Not an error."),
     };
 
+    /// <summary>The code of a refused friend operation, as batch results report it.</summary>
+    public static string CodeOf(FriendError error) =>
+        error == FriendError.RateLimited ? Codes.RateLimited
+            : FriendRefusal(error)?.Code ?? throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error.");
+
     public static ProblemHttpResult FromMessageError(MessageError error, TimeSpan? retryAfter, HttpResponse? response) => error switch
     {
-        MessageError.EmptyMessage => Of(400, "empty_message", "The message is empty."),
-        MessageError.MessageTooLong => Of(400, "message_too_long", $"Messages are at most {MessageContent.MaxCodePoints} characters."),
         MessageError.InvalidContent => Validation("content", "The text is not valid Unicode (a lone surrogate) or holds a NUL character."),
         MessageError.InvalidRecipient => Validation("recipientId", "You cannot message yourself."),
-        MessageError.NotFriends => Of(403, "not_friends", "You can only message friends."),
-        MessageError.Blocked => Of(403, "blocked", "One of you has blocked the other."),
-        MessageError.ProRequired => Of(403, "pro_required", "Greetings need a PRO plan."),
-        MessageError.GreetingAlreadySent => Of(409, "greeting_already_sent", "You have already greeted this user."),
-        MessageError.AlreadyFriends => Of(409, "already_friends", "You are already friends: send a message instead."),
-        MessageError.ConversationNotFound => Of(404, "conversation_not_found", "No such conversation, or you are not in it."),
-        MessageError.MessageNotFound => Of(404, "message_not_found", "No such message in this conversation."),
         MessageError.RateLimited when response is not null => RateLimited(response, retryAfter ?? TimeSpan.FromSeconds(1)),
-        MessageError.RateLimited => Of(429, "rate_limited", "Too many messages; slow down."),
+        MessageError.RateLimited => Of(429, Codes.RateLimited, "Too many messages; slow down."),
+        _ when MessageRefusal(error) is { } refusal => Of(refusal.Status, refusal.Code, refusal.Detail),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error."),
     };
 
     /// <summary>The code for a response that has no code of its own (framework 4xx/5xx).</summary>
     public static string CodeForStatus(int status) => status switch
     {
-        400 => "validation_failed",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
+        400 => Codes.ValidationFailed,
+        401 => Codes.Unauthorized,
+        403 => Codes.Forbidden,
+        404 => Codes.NotFound,
         405 => "method_not_allowed",
         413 => "payload_too_large",
         415 => "unsupported_media_type",
-        429 => "rate_limited",
-        503 => "unavailable",
-        _ when status >= 500 => "internal_error",
+        429 => Codes.RateLimited,
+        503 => Codes.Unavailable,
+        _ when status >= 500 => Codes.InternalError,
         _ => "error",
+    };
+
+    /// <summary>The code a problem carries.</summary>
+    public static string CodeOf(ProblemHttpResult problem) =>
+        problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string text ? text : CodeForStatus(problem.StatusCode);
+
+    private static (int Status, string Code, string Detail)? FriendRefusal(FriendError error) => error switch
+    {
+        FriendError.CannotFriendSelf => (400, Codes.CannotFriendSelf, "You cannot befriend yourself."),
+        FriendError.Blocked => (403, Codes.Blocked, "One of you has blocked the other."),
+        FriendError.RequestAlreadySent => (409, Codes.RequestAlreadySent, "A friend request is already pending."),
+        FriendError.AlreadyFriends => (409, Codes.AlreadyFriends, "You are already friends."),
+        FriendError.FriendLimitReached => (409, Codes.FriendLimitReached, "The friend limit has been reached."),
+        FriendError.NoPendingRequest => (404, Codes.NoPendingRequest, "There is no pending request."),
+        FriendError.NotFriends => (404, Codes.NotFriends, "You are not friends."),
+        FriendError.NotBlocked => (404, Codes.NotBlocked, "You have not blocked this user."),
+        _ => null,
+    };
+
+    private static (int Status, string Code, string Detail)? MessageRefusal(MessageError error) => error switch
+    {
+        MessageError.EmptyMessage => (400, Codes.EmptyMessage, "The message is empty."),
+        MessageError.MessageTooLong => (400, Codes.MessageTooLong, $"Messages are at most {MessageContent.MaxCodePoints} characters."),
+        MessageError.NotFriends => (403, Codes.NotFriends, "You can only message friends."),
+        MessageError.Blocked => (403, Codes.Blocked, "One of you has blocked the other."),
+        MessageError.ProRequired => (403, Codes.ProRequired, "Greetings need a PRO plan."),
+        MessageError.GreetingAlreadySent => (409, Codes.GreetingAlreadySent, "You have already greeted this user."),
+        MessageError.AlreadyFriends => (409, Codes.AlreadyFriends, "You are already friends: send a message instead."),
+        MessageError.ConversationNotFound => (404, Codes.ConversationNotFound, "No such conversation, or you are not in it."),
+        MessageError.MessageNotFound => (404, Codes.MessageNotFound, "No such message in this conversation."),
+        _ => null,
     };
 
     private static string TitleFor(string code) => code.Replace('_', ' ') switch

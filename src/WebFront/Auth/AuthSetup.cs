@@ -73,7 +73,7 @@ public static class AuthSetup
             if (context.User.Identity?.IsAuthenticated == true
                 && !await context.RequestServices.GetRequiredService<ExternalUserProvisioning>().EnsureAccountAsync(context.User, context.RequestAborted))
             {
-                await Api.Problems.Of(StatusCodes.Status401Unauthorized, "unauthorized", "This token's subject belongs to another issuer's user.").ExecuteAsync(context);
+                await Api.Problems.Unauthorized("This token's subject belongs to another issuer's user.").ExecuteAsync(context);
                 return;
             }
 

@@ -19,11 +19,11 @@ public sealed class HubFailureFilter : IHubFilter
         }
         catch (OverloadedException overloaded)
         {
-            throw new HubException($"unavailable: The server is at capacity. Retry after {Math.Ceiling(overloaded.RetryAfter.TotalSeconds)} s.");
+            throw HubRefusals.Unavailable("The server is at capacity.", overloaded.RetryAfter);
         }
         catch (Exception exception) when (exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException)
         {
-            throw new HubException("unavailable: The cluster did not answer in time. Retry after 1 s.");
+            throw HubRefusals.Unavailable("The cluster did not answer in time.", TimeSpan.FromSeconds(1));
         }
     }
 }

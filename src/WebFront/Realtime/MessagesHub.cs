@@ -33,7 +33,7 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
         if (subscriptions.ConnectionsOf(userId) > options.Value.MaxConnectionsPerUser)
         {
             // SignalR closes the connection and passes this message on in its close frame.
-            throw new HubException($"too_many_connections: At most {options.Value.MaxConnectionsPerUser} connections per user.");
+            throw HubRefusals.TooManyConnections(options.Value.MaxConnectionsPerUser);
         }
 
         var sequenced = Context.GetHttpContext()?.Request.Query["sequenced"] is { Count: > 0 } value
@@ -66,12 +66,12 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
     {
         if (request is not { Epoch: { } epoch, Seq: >= 0 and { } seq })
         {
-            throw new HubException("validation_failed: epoch and seq (≥ 0) are required.");
+            throw HubRefusals.Validation("seq", "epoch and seq (≥ 0) are required.");
         }
 
         if (!Context.Items.TryGetValue(SessionItem, out var item) || item is not EventPosition session)
         {
-            throw new HubException("validation_failed: Resume needs a connection opened with ?sequenced=true.");
+            throw HubRefusals.Validation("sequenced", "Resume needs a connection opened with ?sequenced=true.");
         }
 
         var (complete, events) = await subscriptions.ReplayAsync(Context.User!.UserId(), new EventPosition(epoch, seq), session);
@@ -80,34 +80,39 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
 
     public async Task<Message> SendMessage(SendMessageRequest? request)
     {
-        if (request is null || !Inputs.IsValidId(request.RecipientId) || (request.ClientMessageId is not null && !Inputs.IsValidId(request.ClientMessageId)))
+        if (MessageInputs.CheckSend(request?.RecipientId, request?.Content, request?.ClientMessageId) is { } problem)
         {
-            throw new HubException("validation_failed: recipientId and clientMessageId are 1 to 100 characters.");
+            throw HubRefusals.From(problem);
         }
 
         var senderId = Context.User!.UserId();
-        var command = new SendMessageCommand(senderId, request.RecipientId!, request.Content ?? "", request.ClientMessageId);
+        var command = new SendMessageCommand(senderId, request!.RecipientId!, request.Content!, request.ClientMessageId);
         var conversation = ConversationWith(command.RecipientId);
         var result = await gate.RunAsync(() => conversation.Send(command));
-        return result.Message ?? throw Refused(result.Error, result.RetryAfter);
+        return result.Message ?? throw HubRefusals.From(result.Error, result.RetryAfter);
     }
 
     public async Task<ReadState> MarkRead(MarkReadRequest? request)
     {
-        if (request is null || !ConversationIds.IsWellFormed(request.ConversationId) || request.UpToSeq is < 0)
+        if (MessageInputs.CheckMarkRead(request?.ConversationId, request?.UpToSeq) is { } problem)
         {
-            throw Refused(MessageError.ConversationNotFound, null);
+            throw HubRefusals.From(problem);
         }
 
-        return await grains.GetConversation(request.ConversationId!).MarkRead(Context.User!.UserId(), request.UpToSeq)
-            ?? throw Refused(MessageError.ConversationNotFound, null);
+        return await grains.GetConversation(request!.ConversationId!).MarkRead(Context.User!.UserId(), request.UpToSeq)
+            ?? throw HubRefusals.From(MessageError.ConversationNotFound, null);
     }
 
     public async Task Typing(string conversationId)
     {
-        if (!ConversationIds.IsWellFormed(conversationId) || !await grains.GetConversation(conversationId).Typing(Context.User!.UserId()))
+        if (MessageInputs.CheckConversationId(conversationId) is { } problem)
         {
-            throw Refused(MessageError.ConversationNotFound, null);
+            throw HubRefusals.From(problem);
+        }
+
+        if (!await grains.GetConversation(conversationId).Typing(Context.User!.UserId()))
+        {
+            throw HubRefusals.From(MessageError.ConversationNotFound, null);
         }
     }
 
@@ -137,13 +142,5 @@ public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions su
         }
 
         return conversation;
-    }
-
-    private static HubException Refused(MessageError error, TimeSpan? retryAfter)
-    {
-        var problem = Problems.FromMessageError(error, retryAfter, response: null);
-        var code = problem.ProblemDetails.Extensions["code"];
-        var wait = retryAfter is { } delay ? $" Retry after {Math.Ceiling(delay.TotalSeconds)} s." : "";
-        return new HubException($"{code}: {problem.ProblemDetails.Detail}{wait}");
     }
 }

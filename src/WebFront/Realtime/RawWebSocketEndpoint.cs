@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Social.Grains.Realtime;
+using Social.WebFront.Api;
 using Social.WebFront.Auth;
 
 namespace Social.WebFront.Realtime;
@@ -40,8 +41,8 @@ public static class RawWebSocketEndpoint
         var auth = await AuthenticateAsync(socket, tokens, context.RequestAborted);
         if (auth is null)
         {
-            await connection.SendAsync(Encode(new { type = "error", code = "auth_failed" }));
-            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "auth_failed");
+            await connection.SendAsync(Encode(new { type = "error", code = Problems.Codes.AuthFailed }));
+            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, Problems.Codes.AuthFailed);
             return;
         }
 
@@ -57,8 +58,8 @@ public static class RawWebSocketEndpoint
         {
             if (subscriptions.ConnectionsOf(userId) > options.Value.MaxConnectionsPerUser)
             {
-                await connection.SendAsync(Encode(new { type = "error", code = "too_many_connections" }));
-                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "too_many_connections");
+                await connection.SendAsync(Encode(new { type = "error", code = Problems.Codes.TooManyConnections }));
+                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, Problems.Codes.TooManyConnections);
                 return;
             }
 
@@ -92,8 +93,8 @@ public static class RawWebSocketEndpoint
 
         if (!context.RequestAborted.IsCancellationRequested && session.IsCancellationRequested)
         {
-            await connection.SendAsync(Encode(new { type = "error", data = new { code = "unauthorized", message = "The access token expired; connect again with a fresh one." } }));
-            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "token_expired");
+            await connection.SendAsync(Encode(new { type = "error", data = new { code = Problems.Codes.Unauthorized, message = "The access token expired; connect again with a fresh one." } }));
+            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, Problems.Codes.TokenExpired);
             return;
         }
 
@@ -181,11 +182,11 @@ public static class RawWebSocketEndpoint
                 : null;
             return action == "ping"
                 ? Encode(new { type = "pong" })
-                : Encode(new { type = "error", data = new { code = "unknown_action", message = "Supported actions: ping. Send messages through the REST API or the hub." } });
+                : Encode(new { type = "error", data = new { code = Problems.Codes.UnknownAction, message = "Supported actions: ping. Send messages through the REST API or the hub." } });
         }
         catch (JsonException)
         {
-            return Encode(new { type = "error", data = new { code = "validation_failed", message = "Frames are JSON objects." } });
+            return Encode(new { type = "error", data = new { code = Problems.Codes.ValidationFailed, message = "Frames are JSON objects." } });
         }
     }
 

@@ -144,6 +144,13 @@ public sealed class UserGrain(
         return _greetings.TryAdd(out var retryAfter) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
     }
 
+    /// <summary>A group message: the same per-sender bucket as direct messages (the group checked membership).</summary>
+    public Task<SendAdmission> AdmitGroupSend()
+    {
+        _messageBucket ??= new TokenBucket(_rateLimits.MessageBurst, _rateLimits.MessagesPerSecond, time);
+        return Task.FromResult(_messageBucket.TryTake(out var wait) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, wait));
+    }
+
     public Task<EventPosition> GetEventPosition() => Task.FromResult(_events.Position);
 
     public Task<EventReplay> GetEventsAfter(EventPosition position) => Task.FromResult(_events.After(position));

@@ -76,7 +76,7 @@ public sealed class GroupClientTests(BrowserFixture browser, SharedServer shared
         await o.Page.GetByRole(AriaRole.Button, new() { Name = "Remove Cal" }).ClickAsync();
         await Expect(b.Page.Locator("#message-list .message.system", new() { HasTextString = "Olga removed Cal" })).ToBeVisibleAsync();
         await Expect(b.Page.Locator("#member-list li")).ToHaveCountAsync(2);
-        await o.Page.Locator("#rename-group").FillAsync("Summit team");
+        await o.Page.GetByLabel("New group name").FillAsync("Summit team");
         await o.Page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
         await Expect(b.Page.Locator("#chat-title")).ToHaveTextAsync("Summit team");
 

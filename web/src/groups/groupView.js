@@ -30,7 +30,7 @@ export function mountGroup(container, ctx, { conversationId }) {
   const addSelect = h('select', { id: 'add-member', 'aria-label': 'Friend to add' });
   const addButton = actionButton('Add', () => addMember(), { onError: errors.show, className: 'button subtle' });
   const adminTools = h('div', { class: 'group-admin' });
-  const { field: renameField, input: renameInput } = labelled('Group name', { maxlength: 100, id: 'rename-group' });
+  const { field: renameField, input: renameInput } = labelled('New group name', { maxlength: 100 });
   const input = h('textarea', { id: 'group-message', 'aria-label': 'Message', rows: 2, maxlength: 4000, placeholder: 'Write to the group' });
   const sendButton = h('button', { type: 'submit', class: 'button' }, 'Send');
   let typingTimer = null;

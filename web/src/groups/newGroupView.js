@@ -6,7 +6,7 @@ import { errorBox } from '../ui/errorBox.js';
 
 export function mountNewGroup(container) {
   const errors = errorBox();
-  const { field, input: name } = labelled('Group name', { maxlength: 100, required: true, autocomplete: 'off', id: 'group-name' });
+  const { field, input: name } = labelled('Group name', { maxlength: 100, required: true, autocomplete: 'off' });
   const choices = h('fieldset', { class: 'group-members-choice' }, h('legend', {}, 'Friends to add'));
   const create = h('button', { type: 'submit', class: 'button', id: 'create-group' }, 'Create group');
 

@@ -1,5 +1,6 @@
 using Social.Grains.Accounts;
 using Social.Grains.Friends;
+using Social.Grains.Groups;
 using Social.Grains.Messages;
 using Social.Grains.Users;
 
@@ -16,6 +17,12 @@ public static class GrainFactoryExtensions
 
     public static IConversationGrain GetDirectConversation(this IGrainFactory factory, string userId, string otherUserId) =>
         factory.GetConversation(ConversationIds.Direct(userId, otherUserId));
+
+    public static IGroupGrain GetGroup(this IGrainFactory factory, string conversationId) =>
+        factory.GetGrain<IGroupGrain>(GrainKeys.Group(conversationId));
+
+    public static IUserGroupsGrain GetUserGroups(this IGrainFactory factory, string userId) =>
+        factory.GetGrain<IUserGroupsGrain>(GrainKeys.UserGroups(userId));
 
     public static ILoginThrottleGrain GetLoginThrottle(this IGrainFactory factory, string normalizedUsername) =>
         factory.GetGrain<ILoginThrottleGrain>(GrainKeys.LoginThrottle(normalizedUsername));

@@ -13,10 +13,26 @@ public static class GrainKeys
     private const string FriendshipPrefix = "f/";
     private const string LoginThrottlePrefix = "l/";
     private const string ConversationPrefix = "c/";
+    private const string GroupPrefix = "g/";
+    private const string UserGroupsPrefix = "ug/";
 
     public static string User(string userId) => UserPrefix + userId;
 
     public static string Conversation(string conversationId) => ConversationPrefix + conversationId;
+
+    public static string Group(string conversationId) => GroupPrefix + conversationId;
+
+    public static string GroupIdFromKey(string grainKey) =>
+        grainKey.StartsWith(GroupPrefix, StringComparison.Ordinal)
+            ? grainKey[GroupPrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not a group grain key.", nameof(grainKey));
+
+    public static string UserGroups(string userId) => UserGroupsPrefix + userId;
+
+    public static string UserIdFromUserGroupsKey(string grainKey) =>
+        grainKey.StartsWith(UserGroupsPrefix, StringComparison.Ordinal)
+            ? grainKey[UserGroupsPrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not a user groups grain key.", nameof(grainKey));
 
     public static string ConversationIdFromKey(string grainKey) =>
         grainKey.StartsWith(ConversationPrefix, StringComparison.Ordinal)

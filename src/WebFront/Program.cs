@@ -48,6 +48,7 @@ app.MapAdminApi(app.Configuration);
 app.MapUsersApi();
 app.MapFriendsApi();
 app.MapMessagesApi();
+app.MapGroupsApi();
 app.MapSocialRealtime();
 
 app.Run();

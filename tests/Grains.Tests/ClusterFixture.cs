@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Social.Storage.Groups;
 using Social.Storage.Messages;
 using Orleans.TestingHost;
 using Social.Grains.Hosting;
@@ -8,13 +9,14 @@ namespace Social.Grains.Tests;
 
 /// <summary>
 /// A two-silo test cluster with in-memory storage and small limits, so limit rules can be
-/// reached quickly: free 3 friends, PRO 5, 20 friend requests a minute. Message rate limits
+/// reached quickly: free 3 friends, PRO 5, 20 friend requests a minute, groups of 6. Message rate limits
 /// are lifted here (they are tested through the API).
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const int FreeLimit = 3;
     public const int ProLimit = 5;
+    public const int MaxGroupMembers = 6;
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -27,6 +29,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Social:Friends:ProFriendLimit"] = ProLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Properties["Social:RateLimits:MessagesPerSecond"] = "100000";
         builder.Properties["Social:RateLimits:MessageBurst"] = "100000";
+        builder.Properties["Social:Groups:MaxMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddSiloBuilderConfigurator<MemorySiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -35,6 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     private static readonly InMemoryMessageStore SharedMessages = new();
+    private static readonly InMemoryGroupStore SharedGroups = new();
 
     private sealed class MemorySiloConfigurator : ISiloConfigurator
     {
@@ -46,6 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
             // One store for both silos, as one database would be.
             siloBuilder.Services.AddSingleton<IMessageStore>(SharedMessages);
+            siloBuilder.Services.AddSingleton<IGroupStore>(SharedGroups);
             siloBuilder.Services.AddSocialGrainOptions(siloBuilder.Configuration);
         }
     }

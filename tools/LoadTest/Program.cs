@@ -64,7 +64,15 @@ var connectConcurrency = new Option<int>("--connect-concurrency") { Description 
 var hold = new Option<int>("--hold") { Description = "Seconds to hold the connections open", DefaultValueFactory = _ => 45 };
 var sourceAddresses = new Option<int?>("--source-addresses") { Description = "Loopback source addresses 127.0.0.1.. to spread raw WebSockets over (default: one per 25,000)" };
 
-var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, friends, idle.");
+// group-fanout and group-sends
+var groupMembers = new Option<int>("--members") { Description = "Members of the one group (each a hub connection)", DefaultValueFactory = _ => 256 };
+var groupRate = new Option<double>("--rate") { Description = "Messages per second into the group", DefaultValueFactory = _ => 10 };
+var groupDuration = new Option<int>("--duration", "-d") { Description = "Seconds to send", DefaultValueFactory = _ => 30 };
+var groupDrain = new Option<int>("--drain") { Description = "Seconds to wait for the last deliveries", DefaultValueFactory = _ => 15 };
+var smallGroups = new Option<int>("--groups") { Description = "Small groups", DefaultValueFactory = _ => 1000 };
+var groupSize = new Option<int>("--group-size") { Description = "Members per small group", DefaultValueFactory = _ => 3 };
+
+var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, friends, idle, group-fanout, group-sends.");
 foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFsync, inMemory, webFront, json, timeout, quietWait, serverEnv, messagePack })
 {
     root.Options.Add(option);
@@ -101,6 +109,20 @@ foreach (var option in new Option[] { connections, transport, perUser, connectCo
     idle.Options.Add(option);
 }
 
+var groupFanout = new Command("group-fanout", "One group of --members users on the real WebFront, all connected; --rate messages/s into it, delivered to every member");
+foreach (var option in new Option[] { groupMembers, groupRate, groupDuration, groupDrain, registerConcurrency })
+{
+    groupFanout.Options.Add(option);
+}
+
+var groupSends = new Command("group-sends", "Durable sends in --groups small groups straight through the grains (a silo in this process on PostgreSQL)");
+foreach (var option in new Option[] { smallGroups, groupSize, concurrency, rate, grainsDuration, grainsWarmup, messageSize })
+{
+    groupSends.Options.Add(option);
+}
+
+root.Subcommands.Add(groupFanout);
+root.Subcommands.Add(groupSends);
 root.Subcommands.Add(signalR);
 root.Subcommands.Add(grains);
 root.Subcommands.Add(rest);
@@ -257,6 +279,44 @@ idle.SetAction((parsed, _) => RunAsync(parsed, "idle", async ct =>
     await using var server = await TargetServer.StartAsync(Server(parsed), ct);
     var result = await IdleLoad.RunAsync(options, server, ct);
     return (result, server.Database, SharedMachineNote);
+}));
+
+groupFanout.SetAction((parsed, _) => RunAsync(parsed, "group-fanout", async ct =>
+{
+    var options = new GroupFanoutOptions(Math.Max(2, parsed.GetValue(groupMembers)), Math.Max(0.1, parsed.GetValue(groupRate)),
+        TimeSpan.FromSeconds(parsed.GetValue(groupDuration)), TimeSpan.FromSeconds(parsed.GetValue(groupDrain)),
+        Math.Max(1, parsed.GetValue(registerConcurrency)), parsed.GetValue(messagePack));
+    await using var server = await TargetServer.StartAsync(Server(parsed), ct);
+    var result = await GroupFanoutLoad.RunAsync(options, server, ct);
+    return (result, server.Database, SharedMachineNote);
+}));
+
+groupSends.SetAction((parsed, _) => RunAsync(parsed, "group-sends", async ct =>
+{
+    var serverOptions = Server(parsed);
+    DurablePostgres? own = null;
+    try
+    {
+        var connectionString = serverOptions.Postgres;
+        if (connectionString is null)
+        {
+            own = await FriendsLoad.StartPostgresAsync(serverOptions.NoFsync, ct);
+            connectionString = own.ConnectionString;
+        }
+
+        var database = await TargetServer.DatabaseFactsAsync(own is null ? "given (--postgres)" : "own server, temporary directory", connectionString, ct);
+        var options = new SmallGroupsOptions(Math.Max(1, parsed.GetValue(smallGroups)), Math.Max(2, parsed.GetValue(groupSize)), SendPlanOf(parsed),
+            TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)), Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
+        var result = await SmallGroupsLoad.RunAsync(options, connectionString, ct);
+        return (result, database, "The silo runs inside the load tester, on the same 2 cores as PostgreSQL.");
+    }
+    finally
+    {
+        if (own is not null)
+        {
+            await own.DisposeAsync();
+        }
+    }
 }));
 
 return await root.Parse(args).InvokeAsync();

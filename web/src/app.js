@@ -10,6 +10,8 @@ import { Outbox } from './chat/outbox.js';
 import { friendsStore } from './friends/friendsStore.js';
 import { mountFriends } from './friends/friendsView.js';
 import { mountProfile } from './friends/profileView.js';
+import { mountGroup } from './groups/groupView.js';
+import { mountNewGroup } from './groups/newGroupView.js';
 import { RealtimeConnection } from './realtime/connection.js';
 import { h, nameOf, replaceChildren } from './ui/dom.js';
 import { toast } from './ui/toast.js';
@@ -60,6 +62,10 @@ function parseRoute() {
       return { name: 'messages', params: { peerId: arg } };
     case 'messages':
       return { name: 'messages', params: { peerId: null } };
+    case 'group':
+      return arg ? { name: 'group', params: { conversationId: arg } } : null;
+    case 'groups':
+      return { name: 'newGroup', params: {} };
     default:
       return null;
   }
@@ -78,11 +84,11 @@ function route() {
     current.view.update(next.params);
   } else {
     current?.view.unmount();
-    const mount = { friends: mountFriends, messages: mountMessages, profile: mountProfile }[next.name];
+    const mount = { friends: mountFriends, messages: mountMessages, profile: mountProfile, group: mountGroup, newGroup: mountNewGroup }[next.name];
     current = { name: next.name, view: mount(main, ctx, next.params) };
   }
   for (const link of document.querySelectorAll('.mainnav a')) {
-    if (link.id === `nav-${next.name === 'profile' ? 'friends' : next.name}`) {
+    if (link.id === `nav-${{ profile: 'friends', group: 'messages', newGroup: 'messages' }[next.name] ?? next.name}`) {
       link.setAttribute('aria-current', 'page');
     } else {
       link.removeAttribute('aria-current');

@@ -74,6 +74,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("AdmitSend")]
     Task<SendAdmission> AdmitSend(string peerId, bool isGreeting);
 
+    /// <summary>Takes a token from this user's message rate limit for a group message (called by IGroupGrain).</summary>
+    [Alias("AdmitGroupSend")]
+    Task<SendAdmission> AdmitGroupSend();
+
     /// <summary>
     /// A conversation of this user changed: updates the in-memory index (never stored) and
     /// numbers and publishes <paramref name="userEvent"/> on the user's stream.

@@ -110,6 +110,10 @@ public sealed class UserGrain(
         return taken ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
     }
 
+    /// <summary>A group message: the same per-sender bucket as direct messages (the group checked membership).</summary>
+    public Task<SendAdmission> AdmitGroupSend() =>
+        Task.FromResult(_quotas.TryTakeMessage(out var retryAfter) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter));
+
     public Task<EventPosition> GetEventPosition() => Task.FromResult(_events.Position);
 
     public Task<EventReplay> GetEventsAfter(EventPosition position) => Task.FromResult(_events.After(position));

@@ -19,7 +19,18 @@ public sealed record HideRequest(string? ConversationId, string? MessageId);
 
 public sealed record PeerResponse(string UserId, string Username, string DisplayName);
 
-public sealed record ConversationResponse(string ConversationId, PeerResponse Peer, Message? LastMessage, int UnreadCount, DateTimeOffset UpdatedAt);
+/// <summary>
+/// A list entry: the contract's fields, and <c>kind</c> (<c>direct</c> or <c>group</c>); a group's
+/// entry has no peer and a <c>group</c> summary instead (docs/api.md, "Groups").
+/// </summary>
+public sealed record ConversationResponse(
+    string ConversationId,
+    PeerResponse? Peer,
+    Message? LastMessage,
+    int UnreadCount,
+    DateTimeOffset UpdatedAt,
+    string Kind = "direct",
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] GroupSummaryResponse? Group = null);
 
 public sealed record ConversationListResponse(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
@@ -117,7 +128,8 @@ public static class MessagesApi
                 item.UnreadCount,
                 item.UpdatedAt))
             .ToList();
-        return TypedResults.Ok(new ConversationListResponse(items, page.NextCursor));
+        var groups = await grains.GetUserGroups(principal.UserId()).List(take, cursor, string.IsNullOrWhiteSpace(search) ? null : search.Trim());
+        return TypedResults.Ok(ConversationLists.Merge(items, page.NextCursor, groups, take));
     }
 
     public static async Task<Results<Ok<ConversationIdResponse>, ProblemHttpResult>> ConversationWith(
@@ -146,8 +158,10 @@ public static class MessagesApi
 
     public static async Task<Ok<UnreadResponse>> Unread(ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var unread = await grains.GetUser(principal.UserId()).GetUnread();
-        return TypedResults.Ok(new UnreadResponse(unread.TotalUnread, unread.Conversations));
+        var direct = grains.GetUser(principal.UserId()).GetUnread();
+        var groups = grains.GetUserGroups(principal.UserId()).GetUnread();
+        var (d, g) = (await direct, await groups);
+        return TypedResults.Ok(new UnreadResponse(d.TotalUnread + g.TotalUnread, d.Conversations + g.Conversations));
     }
 
     public static async Task<Results<Ok<ReadState>, ProblemHttpResult>> MarkRead(MarkReadRequest request, ClaimsPrincipal principal, IGrainFactory grains)

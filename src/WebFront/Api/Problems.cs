@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Grains.Friends;
+using Social.Grains.Groups;
 using Social.Grains.Messages;
 
 namespace Social.WebFront.Api;
@@ -110,6 +111,21 @@ public static class Problems
         MessageError.RateLimited when response is not null => RateLimited(response, retryAfter ?? TimeSpan.FromSeconds(1)),
         MessageError.RateLimited => Of(429, Codes.RateLimited, "Too many messages; slow down."),
         _ when MessageRefusal(error) is { } refusal => Of(refusal.Status, refusal.Code, refusal.Detail),
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error."),
+    };
+
+    public static ProblemHttpResult FromGroupError(GroupError error) => error switch
+    {
+        GroupError.GroupNotFound => Of(404, "group_not_found", "No such group, or you are not in it."),
+        GroupError.NotGroupAdmin => Of(403, "not_group_admin", "Your role in this group does not allow that."),
+        GroupError.NotFriends => Of(403, "not_friends", "You can only add your friends."),
+        GroupError.Blocked => Of(403, "blocked", "One of you has blocked the other."),
+        GroupError.AlreadyMember => Of(409, "already_member", "Already a member of this group."),
+        GroupError.NotMember => Of(404, "not_member", "Not a member of this group."),
+        GroupError.GroupFull => Of(409, "group_full", "The group has as many members as it may."),
+        GroupError.InvalidName => Validation("name", $"1 to {GroupNames.MaxCodePoints} characters, not blank, without control characters."),
+        GroupError.InvalidTarget => Of(400, "invalid_group_target", "That member's role or membership cannot be changed that way."),
+        GroupError.GroupExists => Of(409, "group_exists", "A group with this id exists; retry."),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "Not an error."),
     };
 

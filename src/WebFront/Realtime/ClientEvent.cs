@@ -1,3 +1,4 @@
+using Social.Grains.Groups;
 using Social.Grains.Realtime;
 using Social.Storage.Accounts;
 
@@ -13,6 +14,10 @@ public sealed record ClientEvent(string Name, object Payload)
         {
             case NewMessageEvent e:
                 return new ClientEvent("new_message", e.Message);
+            case GroupMessageEvent e:
+                return new ClientEvent("new_message", e.Message);
+            case GroupReadEvent e:
+                return new ClientEvent("group_read", new GroupReadPayload(e.ConversationId, e.Readers.Select(r => new GroupReaderPayload(r.UserId, r.LastReadSeq)).ToList()));
             case ReadReceiptEvent e:
                 return new ClientEvent("read_receipt", new ReadReceiptPayload(e.ConversationId, e.ReaderId, e.LastReadSeq, e.ReadAt));
             case TypingEvent e:

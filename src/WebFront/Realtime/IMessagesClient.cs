@@ -34,6 +34,11 @@ public sealed record FriendAcceptedPayload(string UserId, string Username, strin
 
 public sealed record TypingPayload(string ConversationId, string UserId);
 
+/// <summary><c>group_read</c>: members of a group whose read cursors moved (docs/api.md, "Groups").</summary>
+public sealed record GroupReadPayload(string ConversationId, IReadOnlyList<GroupReaderPayload> Readers);
+
+public sealed record GroupReaderPayload(string UserId, long LastReadSeq);
+
 public sealed record ErrorPayload(string Code, string Message);
 
 /// <summary>The other user of a relationship change (<c>friend_request_cancelled</c>, <c>friend_removed</c>, …).</summary>

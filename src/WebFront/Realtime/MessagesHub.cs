@@ -19,7 +19,7 @@ namespace Social.WebFront.Realtime;
 /// <see cref="Resume"/> (docs/api.md).
 /// </summary>
 [Authorize]
-public sealed class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate, IOptions<RealtimeOptions> options) : Hub<IMessagesClient>
+public sealed partial class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate, IOptions<RealtimeOptions> options) : Hub<IMessagesClient>
 {
     private const string ConversationsItem = "social.conversations";
     private const string SessionItem = "social.session";

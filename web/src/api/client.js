@@ -108,3 +108,19 @@ export const messages = {
   unread: () => request('GET', '/api/messages/unread'),
   hide: (conversationId, messageId) => request('POST', '/api/messages/hide', { conversationId, messageId }),
 };
+
+// Groups (docs/api.md, "Groups").
+export const groups = {
+  create: (name, memberIds) => request('POST', '/api/groups', { name, memberIds }),
+  get: (conversationId) => request('GET', `/api/groups/${id(conversationId)}`),
+  rename: (conversationId, name) => request('PATCH', `/api/groups/${id(conversationId)}`, { name }),
+  addMember: (conversationId, userId) => request('POST', `/api/groups/${id(conversationId)}/members`, { userId }),
+  removeMember: (conversationId, userId) => request('DELETE', `/api/groups/${id(conversationId)}/members/${id(userId)}`),
+  leave: (conversationId) => request('POST', `/api/groups/${id(conversationId)}/leave`),
+  setRole: (conversationId, userId, role) => request('PUT', `/api/groups/${id(conversationId)}/members/${id(userId)}/role`, { role }),
+  send: (conversationId, content, clientMessageId) => request('POST', `/api/groups/${id(conversationId)}/messages`, { content, clientMessageId }),
+  history: (conversationId, { beforeSeq, afterSeq, limit = 50 } = {}) =>
+    request('GET', `/api/groups/${id(conversationId)}/messages${query({ beforeSeq, afterSeq, limit })}`),
+  markRead: (conversationId, upToSeq) => request('POST', `/api/groups/${id(conversationId)}/mark-read`, { upToSeq }),
+  typing: (conversationId) => request('POST', `/api/groups/${id(conversationId)}/typing`),
+};

@@ -37,7 +37,8 @@ export function mountConversationList(container, ctx) {
   }
 
   function row(item) {
-    const peer = item.peer ?? {};
+    // A group has no peer: its name stands in (docs/api.md, "Groups").
+    const peer = item.kind === 'group' ? { userId: null, username: '', displayName: item.group?.name ?? 'Group' } : item.peer ?? {};
     const last = item.lastMessage;
     const mine = last && last.senderId === ctx.me.userId;
     const preview = last ? `${mine ? 'You: ' : ''}${last.isGreeting ? '👋 ' : ''}${last.content}` : 'No messages';
@@ -45,8 +46,8 @@ export function mountConversationList(container, ctx) {
     return h('li', {},
       h('a', {
         class: `conversation${unread ? ' unread' : ''}`,
-        href: `#/chat/${encodeURIComponent(peer.userId)}`,
-        'aria-current': peer.userId === activePeerId ? 'page' : null,
+        href: item.kind === 'group' ? `#/group/${encodeURIComponent(item.conversationId)}` : `#/chat/${encodeURIComponent(peer.userId)}`,
+        'aria-current': peer.userId && peer.userId === activePeerId ? 'page' : null,
         dataset: { conversationId: item.conversationId, peerUsername: peer.username ?? '' },
       },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(peer)),
@@ -62,6 +63,7 @@ export function mountConversationList(container, ctx) {
   replaceChildren(container,
     h('div', { class: 'conversations-pane' },
       h('h1', { class: 'pane-title' }, 'Messages'),
+      h('a', { href: '#/groups/new', class: 'button subtle new-group-link', id: 'new-group' }, 'New group'),
       field, errors.element, list, more));
   conversations.addEventListener('change', render);
   render();

@@ -6,6 +6,7 @@ using Social.WebFront.Auth;
 using Social.WebFront.Health;
 using Social.WebFront.Hosting;
 using Social.WebFront.Overload;
+using Social.WebFront.Presence;
 using Social.WebFront.Realtime;
 using Social.WebFront.Telemetry;
 
@@ -17,6 +18,7 @@ builder.AddSocialProblems();
 builder.AddSocialRateLimiting();
 builder.AddSocialHealth();
 builder.AddSocialRealtime();
+builder.AddSocialPresence();
 builder.AddSocialOverload();
 builder.AddHubRefusalLogging();
 builder.AddTokenSafeRequestLogging();
@@ -48,6 +50,7 @@ app.MapAdminApi(app.Configuration);
 app.MapUsersApi();
 app.MapFriendsApi();
 app.MapMessagesApi();
+app.MapPresenceApi();
 app.MapSocialRealtime();
 
 app.Run();

@@ -2,6 +2,7 @@ using Social.Grains.Accounts;
 using Social.Grains.Friends;
 using Social.Grains.Groups;
 using Social.Grains.Messages;
+using Social.Grains.Presence;
 using Social.Grains.Users;
 
 namespace Social.Grains;
@@ -11,6 +12,9 @@ public static class GrainFactoryExtensions
 {
     public static IUserGrain GetUser(this IGrainFactory factory, string userId) =>
         factory.GetGrain<IUserGrain>(GrainKeys.User(userId));
+
+    public static IPresenceGrain GetPresence(this IGrainFactory factory, string userId) =>
+        factory.GetGrain<IPresenceGrain>(GrainKeys.Presence(userId));
 
     public static IConversationGrain GetConversation(this IGrainFactory factory, string conversationId) =>
         factory.GetGrain<IConversationGrain>(GrainKeys.Conversation(conversationId));

@@ -15,8 +15,16 @@ public static class GrainKeys
     private const string ConversationPrefix = "c/";
     private const string GroupPrefix = "g/";
     private const string UserGroupsPrefix = "ug/";
+    private const string PresencePrefix = "p/";
 
     public static string User(string userId) => UserPrefix + userId;
+
+    public static string Presence(string userId) => PresencePrefix + userId;
+
+    public static string UserIdFromPresenceKey(string grainKey) =>
+        grainKey.StartsWith(PresencePrefix, StringComparison.Ordinal)
+            ? grainKey[PresencePrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not a presence grain key.", nameof(grainKey));
 
     public static string Conversation(string conversationId) => ConversationPrefix + conversationId;
 

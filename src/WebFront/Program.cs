@@ -6,6 +6,7 @@ using Social.WebFront.Auth;
 using Social.WebFront.Health;
 using Social.WebFront.Hosting;
 using Social.WebFront.Overload;
+using Social.WebFront.Presence;
 using Social.WebFront.Realtime;
 using Social.WebFront.Telemetry;
 
@@ -17,6 +18,7 @@ builder.AddSocialProblems();
 builder.AddSocialRateLimiting();
 builder.AddSocialHealth();
 builder.AddSocialRealtime();
+builder.AddSocialPresence();
 builder.AddSocialOverload();
 builder.AddHubRefusalLogging();
 builder.AddTokenSafeRequestLogging();
@@ -49,6 +51,7 @@ app.MapUsersApi();
 app.MapFriendsApi();
 app.MapMessagesApi();
 app.MapGroupsApi();
+app.MapPresenceApi();
 app.MapSocialRealtime();
 
 app.Run();

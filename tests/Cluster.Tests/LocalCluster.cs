@@ -55,7 +55,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The silo's own HTTP endpoint (<c>/metrics</c>, and <c>/dashboard</c> with an admin key).</summary>
     public Uri HttpAddressOf(ServiceProcess silo) => _siloHttp[silo];
 
-    public ServiceProcess StartSilo(string name, out int siloPort, string? adminKey = null)
+    public ServiceProcess StartSilo(string name, out int siloPort, string? adminKey = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         siloPort = FreeLoopbackPort();
         var httpPort = FreeLoopbackPort();
@@ -75,16 +75,21 @@ public sealed class LocalCluster : IAsyncDisposable
             environment["Admin__ApiKey"] = adminKey;
         }
 
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         var silo = Start(name, ServiceProcess.DllOf("Silo", "Social.Silo"), environment, []);
         _silosByPort[siloPort] = silo;
         _siloHttp[silo] = new Uri($"http://127.0.0.1:{httpPort}");
         return silo;
     }
 
-    public (ServiceProcess Process, Uri BaseAddress) StartFront(string name)
+    public (ServiceProcess Process, Uri BaseAddress) StartFront(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreeLoopbackPort();
-        var front = Start(name, ServiceProcess.DllOf("WebFront", "Social.WebFront"), new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Social"] = ConnectionString,
             ["Social__Cluster__Mode"] = "client",
@@ -92,7 +97,13 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Social__RateLimits__RegistrationsPerMinute"] = "10000",
             ["Social__RateLimits__RequestsPerSecond"] = "10000",
             ["Social__RateLimits__RequestBurst"] = "10000",
-        }, ["--urls", $"http://127.0.0.1:{port}"]);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var front = Start(name, ServiceProcess.DllOf("WebFront", "Social.WebFront"), environment, ["--urls", $"http://127.0.0.1:{port}"]);
         return (front, new Uri($"http://127.0.0.1:{port}"));
     }
 

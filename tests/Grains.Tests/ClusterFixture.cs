@@ -18,6 +18,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int ProLimit = 5;
     public const int MaxGroupMembers = 6;
 
+    /// <summary>Short, so a front that stops renewing is seen to expire within a test.</summary>
+    public static readonly TimeSpan PresenceLease = TimeSpan.FromSeconds(2);
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -30,7 +33,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Social:RateLimits:MessagesPerSecond"] = "100000";
         builder.Properties["Social:RateLimits:MessageBurst"] = "100000";
         builder.Properties["Social:Groups:MaxMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties["Social:Presence:Lease"] = PresenceLease.ToString();
+        builder.Properties["Social:Presence:CoalesceWindow"] = "00:00:00.500";
         builder.AddSiloBuilderConfigurator<MemorySiloConfigurator>();
+        builder.AddClientBuilderConfigurator<StreamingClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -39,6 +45,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static readonly InMemoryMessageStore SharedMessages = new();
     private static readonly InMemoryGroupStore SharedGroups = new();
+
+    /// <summary>The test's client can subscribe to users' streams, as a front end does.</summary>
+    private sealed class StreamingClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.AddSocialStreams();
+    }
 
     private sealed class MemorySiloConfigurator : ISiloConfigurator
     {

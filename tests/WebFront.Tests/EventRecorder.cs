@@ -17,7 +17,7 @@ public sealed class EventRecorder : IAsyncDisposable
     [
         "new_message", "read_receipt", "friend_request", "friend_accepted", "typing", "error",
         "friend_request_cancelled", "friend_request_rejected", "friend_removed", "user_blocked", "user_unblocked",
-        "session", "resync", "group_read",
+        "session", "resync", "group_read", "presence_changed",
     ];
 
     private readonly Channel<HeardEvent> _heard = Channel.CreateUnbounded<HeardEvent>();
@@ -25,7 +25,7 @@ public sealed class EventRecorder : IAsyncDisposable
     private readonly Lock _gate = new();
 
     /// <summary>Events that carry no position even on sequenced connections.</summary>
-    private static readonly HashSet<string> Unpositioned = ["typing", "error", "session", "resync", "group_read"];
+    private static readonly HashSet<string> Unpositioned = ["typing", "error", "session", "resync", "group_read", "presence_changed"];
 
     private EventRecorder(HubConnection connection, bool sequenced)
     {

@@ -12,6 +12,7 @@ import { mountFriends } from './friends/friendsView.js';
 import { mountProfile } from './friends/profileView.js';
 import { mountGroup } from './groups/groupView.js';
 import { mountNewGroup } from './groups/newGroupView.js';
+import { ActivityReporter } from './friends/presence.js';
 import { RealtimeConnection } from './realtime/connection.js';
 import { h, nameOf, replaceChildren } from './ui/dom.js';
 import { toast } from './ui/toast.js';
@@ -24,6 +25,7 @@ const connectionState = document.getElementById('connection-state');
 const whoami = document.getElementById('whoami');
 
 const realtime = new RealtimeConnection(() => session.token);
+const activity = new ActivityReporter(realtime);
 const channel = 'BroadcastChannel' in window ? new BroadcastChannel('social') : null;
 
 const STATE_TEXT = { connected: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', disconnected: 'Offline' };
@@ -160,6 +162,9 @@ realtime.addEventListener('friend_accepted', ({ detail: accepted }) => {
 for (const name of ['friend_request_cancelled', 'friend_request_rejected', 'friend_removed', 'user_blocked', 'user_unblocked']) {
   realtime.addEventListener(name, refreshFriends);
 }
+realtime.addEventListener('presence_changed', ({ detail: change }) => {
+  friendsStore.applyPresence(change.userId, { status: change.status, lastSeenAt: change.lastSeenAt });
+});
 realtime.addEventListener('error', ({ detail: error }) => {
   toast(describeError(error), { kind: 'error' });
 });
@@ -213,6 +218,7 @@ async function start() {
   renderBadges();
   startOutbox();
   realtime.start();
+  activity.start();
   friendsStore.load().catch(() => {});
   conversations.load().catch(() => {});
   if (!parseRoute()) {
@@ -247,6 +253,7 @@ function stop() {
   current = null;
   ctx.outbox = null;
   openConversationId = null;
+  activity.stop();
   realtime.stop();
   conversations.clear();
   friendsStore.clear();

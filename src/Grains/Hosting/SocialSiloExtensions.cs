@@ -72,6 +72,7 @@ public static class SocialSiloExtensions
         services.AddOptions<FriendOptions>().Bind(configuration.GetSection(FriendOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Groups.GroupOptions>().Bind(configuration.GetSection(Groups.GroupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Presence.PresenceOptions>().Bind(configuration.GetSection(Presence.PresenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

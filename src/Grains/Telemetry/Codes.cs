@@ -53,6 +53,7 @@ internal static class Codes
         FriendAcceptedEvent => "friend_accepted",
         RelationshipChangedEvent => "relationship_changed",
         PositionMarkerEvent => "position_marker",
+        Presence.PresenceChangedEvent => "presence_changed",
         _ => "other",
     };
 }

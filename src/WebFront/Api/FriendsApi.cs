@@ -5,6 +5,7 @@ using Social.Grains;
 using Social.Grains.Friends;
 using Social.Storage.Accounts;
 using Social.WebFront.Auth;
+using Social.WebFront.Presence;
 
 namespace Social.WebFront.Api;
 
@@ -20,7 +21,8 @@ public sealed record FriendListItem(
     string DisplayName,
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Direction,
-    DateTimeOffset Since);
+    DateTimeOffset Since,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FriendPresence? Presence = null);
 
 public sealed record FriendListResponse(IReadOnlyList<FriendListItem> Items, string? NextCursor);
 
@@ -150,11 +152,14 @@ public static class FriendsApi
             return Problems.Validation("cursor", "The cursor is not valid.");
         }
 
-        var page = await grains.GetUser(principal.UserId()).ListRelationships(filter.Value, take, cursor);
-        var profiles = await directory.FindByIdsAsync(page.Items.Select(item => item.PeerId).ToList(), cancellationToken);
+        var userId = principal.UserId();
+        var page = await grains.GetUser(userId).ListRelationships(filter.Value, take, cursor);
+        var peerIds = page.Items.Select(item => item.PeerId).ToList();
+        var profiles = await directory.FindByIdsAsync(peerIds, cancellationToken);
+        var presence = filter == RelationshipFilter.Accepted ? await FriendPresence.OfFriendsAsync(grains, userId, peerIds) : null;
         var items = page.Items
             .Where(item => profiles.ContainsKey(item.PeerId))
-            .Select(item => ToListItem(item, profiles[item.PeerId], filter.Value))
+            .Select(item => ToListItem(item, profiles[item.PeerId], filter.Value) with { Presence = presence?[item.PeerId] })
             .ToList();
         return TypedResults.Ok(new FriendListResponse(items, page.NextCursor));
     }

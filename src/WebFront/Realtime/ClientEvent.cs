@@ -1,4 +1,5 @@
 using Social.Grains.Groups;
+using Social.Grains.Presence;
 using Social.Grains.Realtime;
 using Social.Storage.Accounts;
 
@@ -30,6 +31,8 @@ public sealed record ClientEvent(string Name, object Payload)
                 return friend is null ? null : new ClientEvent("friend_accepted", new FriendAcceptedPayload(friend.UserId, friend.Username, friend.DisplayName));
             case RelationshipChangedEvent e:
                 return new ClientEvent(NameOf(e.Change), new RelationshipPayload(e.UserId));
+            case PresenceChangedEvent e:
+                return new ClientEvent("presence_changed", new PresenceChangedPayload(e.UserId, e.Presence.ContractStatus, e.Presence.LastSeenAt));
             default:
                 return null;
         }

@@ -44,6 +44,9 @@ public sealed record ErrorPayload(string Code, string Message);
 /// <summary>The other user of a relationship change (<c>friend_request_cancelled</c>, <c>friend_removed</c>, …).</summary>
 public sealed record RelationshipPayload(string UserId);
 
+/// <summary>A friend's presence changed (<c>presence_changed</c>, docs/api.md).</summary>
+public sealed record PresenceChangedPayload(string UserId, string Status, DateTimeOffset? LastSeenAt);
+
 /// <summary>A client's last seen position, for <c>Resume</c>.</summary>
 public sealed record ResumeRequest(long? Epoch, long? Seq);
 

@@ -19,7 +19,8 @@ namespace Social.WebFront.Realtime;
 /// <see cref="Resume"/> (docs/api.md).
 /// </summary>
 [Authorize]
-public sealed partial class MessagesHub(IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate, IOptions<RealtimeOptions> options) : Hub<IMessagesClient>
+public sealed partial class MessagesHub(
+    IGrainFactory grains, UserStreamSubscriptions subscriptions, SendGate gate, IOptions<RealtimeOptions> options, Presence.PresenceTracker presence) : Hub<IMessagesClient>
 {
     private const string ConversationsItem = "social.conversations";
     private const string SessionItem = "social.session";
@@ -115,6 +116,9 @@ public sealed partial class MessagesHub(IGrainFactory grains, UserStreamSubscrip
             throw HubRefusals.From(MessageError.ConversationNotFound, null);
         }
     }
+
+    /// <summary>The client reports the user inactive (away) on this connection, or active again (docs/api.md, presence).</summary>
+    public Task SetAway(bool away) => presence.SetAwayAsync(Context.User!.UserId(), Context.ConnectionId, away);
 
     /// <summary>
     /// The grain of this connection's conversation with <paramref name="recipientId"/>, kept for

@@ -26,7 +26,8 @@ public static class MessagesHubEndpoint
         var builder = endpoints.MapConnections(pattern, options, connection =>
         {
             var subscriptions = connection.ApplicationServices.GetRequiredService<UserStreamSubscriptions>();
-            connection.Use(next => context => SubscribedAsync(context, next, subscriptions));
+            var presence = connection.ApplicationServices.GetRequiredService<Presence.PresenceTracker>();
+            connection.Use(next => context => SubscribedAsync(context, next, subscriptions, presence));
             connection.UseHub<MessagesHub>();
         });
 
@@ -45,7 +46,7 @@ public static class MessagesHubEndpoint
     }
 
     /// <summary>Runs the rest of the connection (handshake, hub) inside the user's stream subscription.</summary>
-    private static async Task SubscribedAsync(ConnectionContext context, ConnectionDelegate next, UserStreamSubscriptions subscriptions)
+    private static async Task SubscribedAsync(ConnectionContext context, ConnectionDelegate next, UserStreamSubscriptions subscriptions, Presence.PresenceTracker presence)
     {
         var userId = context.Features.Get<IConnectionUserFeature>()?.User?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         if (userId is null)
@@ -57,10 +58,12 @@ public static class MessagesHubEndpoint
         await subscriptions.AddConnectionAsync(userId);
         try
         {
+            await presence.ConnectedAsync(userId, context.ConnectionId);
             await next(context);
         }
         finally
         {
+            await presence.DisconnectedAsync(userId, context.ConnectionId);
             await subscriptions.RemoveConnectionAsync(userId);
         }
     }

@@ -28,7 +28,7 @@ public static class RawWebSocketEndpoint
 
     private static async Task HandleAsync(
         HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections, TimeProvider time,
-        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options)
+        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options, Presence.PresenceTracker presence)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -83,10 +83,12 @@ public static class RawWebSocketEndpoint
                 connections.Add(userId, connection);
             });
 
+            await presence.ConnectedAsync(userId, context.TraceIdentifier);
             await ReadLoopAsync(socket, connection, session.Token);
         }
         finally
         {
+            await presence.DisconnectedAsync(userId, context.TraceIdentifier);
             connections.Remove(userId, connection);
             await subscriptions.RemoveConnectionAsync(userId);
         }

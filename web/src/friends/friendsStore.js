@@ -55,6 +55,16 @@ class FriendsStore extends EventTarget {
     this.#changed();
   }
 
+  /** A friend's presence changed (`presence_changed`): only the friend list shows it. */
+  applyPresence(userId, presence) {
+    const index = this.lists.accepted.findIndex((item) => item.userId === userId);
+    if (index < 0) {
+      return;
+    }
+    this.lists.accepted = this.lists.accepted.with(index, { ...this.lists.accepted[index], presence });
+    this.#changed();
+  }
+
   clear() {
     this.#version += 1;
     this.lists = { accepted: [], pending: [], blocked: [] };

@@ -6,6 +6,7 @@ import { h, labelled, nameOf, replaceChildren } from '../ui/dom.js';
 import { errorBox } from '../ui/errorBox.js';
 import { toast } from '../ui/toast.js';
 import { friendsStore } from './friendsStore.js';
+import { presenceDot, presenceText } from './presence.js';
 
 export function mountFriends(container, ctx) {
   const searchError = errorBox();
@@ -126,7 +127,7 @@ export function mountFriends(container, ctx) {
 
     const accepted = friendsStore.accepted;
     friendsHeading.textContent = `Friends (${accepted.length}${friendsStore.cursors.accepted ? '+' : ''})`;
-    replaceChildren(friendList, accepted.length ? accepted.map((item) => personRow(item, null, [
+    replaceChildren(friendList, accepted.length ? accepted.map((item) => personRow(item, presenceText(item.presence), [
       h('a', { class: 'button primary', href: `#/chat/${encodeURIComponent(item.userId)}`, 'aria-label': `Message ${nameOf(item)}` }, 'Message'),
       actionButton('Unfriend', act(friendsError, () => friendsApi.unfriend(item.userId)), { onError: (e) => friendsError.show(e), confirm: 'Confirm unfriend', ariaLabel: `Unfriend ${nameOf(item)}` }),
       actionButton('Block', act(friendsError, () => friendsApi.block(item.userId)), { onError: (e) => friendsError.show(e), confirm: 'Confirm block', className: 'button danger', ariaLabel: `Block ${nameOf(item)}` }),
@@ -185,7 +186,9 @@ export function relationshipLabel(relationship) {
 
 function personRow(user, note, actions) {
   return h('li', { class: 'person', dataset: { userId: user.userId, username: user.username } },
-    h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(user)),
+    h('span', { class: 'avatar-wrap' },
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(user)),
+      presenceDot(user.presence)),
     h('span', { class: 'person-text' },
       h('a', { class: 'person-name', href: `#/users/${encodeURIComponent(user.userId)}` }, nameOf(user)),
       h('span', { class: 'muted' }, `@${user.username}`, note ? ` · ${note}` : '')),

@@ -11,6 +11,7 @@ export const EVENTS = [
   'new_message', 'read_receipt', 'friend_request', 'friend_accepted', 'typing', 'error',
   'friend_request_cancelled', 'friend_request_rejected', 'friend_removed', 'user_blocked', 'user_unblocked',
   'group_read',
+  'presence_changed',
 ];
 
 /** How long a new connection may take to send its `session` before we catch up without it. */

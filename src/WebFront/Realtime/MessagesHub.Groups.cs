@@ -21,21 +21,21 @@ public sealed partial class MessagesHub
     {
         if (request is null || (request.ClientMessageId is not null && !Inputs.IsValidId(request.ClientMessageId)))
         {
-            throw new HubException("validation_failed: clientMessageId is 1 to 100 characters.");
+            throw HubRefusals.Validation("clientMessageId", "clientMessageId is 1 to 100 characters.");
         }
 
         var group = Group(request.ConversationId);
         var command = new GroupSendCommand(Context.User!.UserId(), request.Content ?? "", request.ClientMessageId);
         var result = await gate.RunAsync(() => group.Send(command));
         return result.Message
-            ?? throw (result.Error != GroupError.None ? GroupRefused(result.Error) : Refused(result.MessageError, result.RetryAfter));
+            ?? throw (result.Error != GroupError.None ? GroupRefused(result.Error) : HubRefusals.From(result.MessageError, result.RetryAfter));
     }
 
     public async Task<ReadState> MarkGroupRead(GroupHubReadRequest? request)
     {
         if (request?.UpToSeq is < 0)
         {
-            throw new HubException("validation_failed: upToSeq must not be negative.");
+            throw HubRefusals.Validation("upToSeq", "upToSeq must not be negative.");
         }
 
         return await Group(request?.ConversationId).MarkRead(Context.User!.UserId(), request?.UpToSeq)
@@ -53,9 +53,5 @@ public sealed partial class MessagesHub
     private IGroupGrain Group(string? conversationId) =>
         GroupIds.IsWellFormed(conversationId) ? grains.GetGroup(conversationId!) : throw GroupRefused(GroupError.GroupNotFound);
 
-    private static HubException GroupRefused(GroupError error)
-    {
-        var problem = Problems.FromGroupError(error);
-        return new HubException($"{problem.ProblemDetails.Extensions["code"]}: {problem.ProblemDetails.Detail}");
-    }
+    private static HubException GroupRefused(GroupError error) => HubRefusals.From(Problems.FromGroupError(error));
 }

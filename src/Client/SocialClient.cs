@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Social.Client.Http;
 
 namespace Social.Client;
@@ -91,6 +93,27 @@ public sealed class SocialClient : IDisposable
     {
         using var response = await Transport.SendAsync(HttpMethod.Get, "/health/ready", content: null, headers: null, authenticated: false, cancellationToken);
         return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>
+    /// A bare SignalR connection to <c>/hubs/messages</c> for the signed-in user, with this
+    /// client's token provider and <see cref="RealtimeOptions.ConfigureHub"/> /
+    /// <see cref="RealtimeOptions.ConfigureConnection"/>, for tools that drive the hub
+    /// themselves (no reconnect, continuity or outbox: use <see cref="Connect"/> for those).
+    /// </summary>
+    /// <param name="sequenced">Ask for event positions (<c>?sequenced=true</c>, docs/api.md).</param>
+    public HubConnection CreateHubConnection(bool sequenced = false)
+    {
+        var realtime = Options.Realtime;
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, sequenced ? "/hubs/messages?sequenced=true" : "/hubs/messages"), options =>
+            {
+                options.AccessTokenProvider = async () => await GetAccessTokenAsync();
+                realtime.ConfigureConnection?.Invoke(options);
+            })
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, SocialJsonContext.Default));
+        realtime.ConfigureHub?.Invoke(builder);
+        return builder.Build();
     }
 
     /// <summary>

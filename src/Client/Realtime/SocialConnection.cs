@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Social.Client.Realtime;
 
 namespace Social.Client;
@@ -43,15 +42,7 @@ public sealed class SocialConnection : IAsyncDisposable
     {
         _client = client;
         _options = client.Options.Realtime;
-        var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(client.BaseAddress, "/hubs/messages?sequenced=true"), options =>
-            {
-                options.AccessTokenProvider = async () => await client.GetAccessTokenAsync(_stopping.Token);
-                _options.ConfigureConnection?.Invoke(options);
-            })
-            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, SocialJsonContext.Default));
-        _options.ConfigureHub?.Invoke(builder);
-        _hub = builder.Build();
+        _hub = client.CreateHubConnection(sequenced: true);
         foreach (var kind in EventCatalog.All)
         {
             Type[] parameters = kind.Positioned ? [kind.Payload.Type, typeof(EventPosition)] : [kind.Payload.Type];

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Social.Client;
 
 namespace Social.LoadTest.Clients;
 
-/// <summary>What the load tester reads of a pushed <c>new_message</c> (the rest of the Message is skipped).</summary>
+/// <summary>What the load tester reads of a pushed <c>new_message</c> (the rest of the Message is skipped, to keep the client's CPU out of the figures).</summary>
 public sealed class MessageView
 {
     public string? MessageId { get; set; }
@@ -18,25 +19,31 @@ public sealed class MessageView
     public long Seq { get; set; }
 }
 
-/// <summary>The hub's SendMessage argument (PascalCase members bind under JSON and MessagePack alike).</summary>
-public sealed record SendMessageArgs(string RecipientId, string Content, string ClientMessageId);
-
 public static class HubClient
 {
-    /// <summary>A hub connection to <c>/hubs/messages</c> over WebSockets (negotiation skipped, as the transport is fixed).</summary>
+    /// <summary>The hub connections make no REST calls: their clients share one idle HttpClient per server.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, HttpClient> Http = new();
+
+    /// <summary>
+    /// A bare hub connection from <see cref="SocialClient.CreateHubConnection"/>, over WebSockets
+    /// (negotiation skipped, as the transport is fixed): the load tester measures the hub itself,
+    /// so it drives the connection without the library's reconnect and outbox.
+    /// </summary>
     public static HubConnection Build(Uri baseAddress, string accessToken, bool messagePack)
     {
-        var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, "/hubs/messages"), HttpTransportType.WebSockets, options =>
-            {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
-                options.SkipNegotiation = true;
-            });
+        var options = new SocialClientOptions { BaseAddress = baseAddress };
+        options.Realtime.ConfigureConnection = connection =>
+        {
+            connection.Transports = HttpTransportType.WebSockets;
+            connection.SkipNegotiation = true;
+        };
         if (messagePack)
         {
-            builder.AddMessagePackProtocol();
+            options.Realtime.ConfigureHub = hub => hub.AddMessagePackProtocol();
         }
 
-        return builder.Build();
+        var client = new SocialClient(Http.GetOrAdd(baseAddress, address => new HttpClient { BaseAddress = address }), options);
+        client.UseAccessToken(accessToken);
+        return client.CreateHubConnection();
     }
 }

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Social.Client;
 using Social.LoadTest.Measuring;
 
 namespace Social.LoadTest.Clients;
@@ -27,7 +24,7 @@ public sealed record SetupPhase(int Attempted, int Succeeded, double Seconds, do
 /// <summary>Registered users in friend pairs, and how their set-up went.</summary>
 public sealed record FriendPairs((SimulatedUser A, SimulatedUser B)[] Pairs, SetupPhase Registration, SetupPhase Pairing);
 
-/// <summary>The REST calls the load test needs for set-up: registration and friend request + accept.</summary>
+/// <summary>The load test's set-up and REST sends, through <see cref="SocialClient"/> over one pooled HttpClient.</summary>
 public sealed class SocialApi(Uri baseAddress) : IDisposable
 {
     private const string Password = "load-test-password-1";
@@ -42,6 +39,8 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         Timeout = TimeSpan.FromSeconds(120),
     };
 
+    private readonly SocialClientOptions _options = new() { BaseAddress = baseAddress };
+
     /// <summary>Registers <paramref name="count"/> users, <paramref name="concurrency"/> at a time (the server hashes each password with PBKDF2).</summary>
     public async Task<(SimulatedUser[] Users, SetupPhase Phase)> RegisterAsync(
         string runTag, int count, int concurrency, CancellationToken cancellationToken)
@@ -50,17 +49,11 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         var phase = await RunAsync("register", count, concurrency, async (i, ct) =>
         {
             var username = $"{runTag}_{i}";
-            using var response = await _http.PostAsJsonAsync(new Uri("/api/auth/register", UriKind.Relative),
-                new { username, password = Password }, ct);
-            if (response.StatusCode != HttpStatusCode.Created)
+            return await Refusal("register", async () =>
             {
-                return await DescribeAsync("register", response, ct);
-            }
-
-            var registered = await response.Content.ReadFromJsonAsync<Registered>(ct)
-                ?? throw new InvalidOperationException("Registration answered without a body.");
-            users[i] = new SimulatedUser(i, registered.UserId, username, registered.AccessToken);
-            return null;
+                var registered = await new SocialClient(_http, _options).Auth.RegisterAsync(new RegisterRequest(username, Password), ct);
+                users[i] = new SimulatedUser(i, registered.UserId, username, registered.AccessToken);
+            });
         }, cancellationToken);
         return ([.. users.OfType<SimulatedUser>()], phase);
     }
@@ -90,36 +83,13 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         RunAsync("pair", pairs.Count, concurrency, async (i, ct) =>
         {
             var (a, b) = pairs[i];
-            using (var response = await PostAsync($"/api/friends/request/{Uri.EscapeDataString(b.UserId)}", a, ct))
-            {
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    return await DescribeAsync("request", response, ct);
-                }
-            }
-
-            using (var response = await PostAsync($"/api/friends/accept/{Uri.EscapeDataString(a.UserId)}", b, ct))
-            {
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    return await DescribeAsync("accept", response, ct);
-                }
-            }
-
-            return null;
+            return await Refusal("request", () => As(a).Friends.RequestAsync(b.UserId, ct))
+                ?? await Refusal("accept", () => As(b).Friends.AcceptAsync(a.UserId, ct));
         }, cancellationToken);
 
     /// <summary>One <c>POST /api/messages/send</c>: null when it was acknowledged (201, or 200 for a retry), else the status and code.</summary>
-    public async Task<string?> SendMessageAsync(SimulatedUser sender, string recipientId, string content, string clientMessageId, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/messages/send", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new { recipientId, content, clientMessageId }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sender.AccessToken);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK ? null : await DescribeAsync("send", response, cancellationToken);
-    }
+    public Task<string?> SendMessageAsync(SimulatedUser sender, string recipientId, string content, string clientMessageId, CancellationToken cancellationToken) =>
+        Refusal("send", () => As(sender).Messages.SendAsync(new SendMessageRequest(recipientId, content, clientMessageId), cancellationToken));
 
     public void Dispose() => _http.Dispose();
 
@@ -171,28 +141,25 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         return new SetupPhase(count, summary.Count, Math.Round(seconds, 2), Math.Round(summary.Count / seconds, 1), summary, errors.Snapshot());
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string path, SimulatedUser caller, CancellationToken cancellationToken)
+    /// <summary>A client acting as <paramref name="user"/> (cheap: it shares the pooled HttpClient).</summary>
+    private SocialClient As(SimulatedUser user)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken);
-        return await _http.SendAsync(request, cancellationToken);
+        var client = new SocialClient(_http, _options);
+        client.UseAccessToken(user.AccessToken);
+        return client;
     }
 
-    /// <summary>"request 409 already_friends": the step, the status and the problem's code when there is one.</summary>
-    private static async Task<string> DescribeAsync(string step, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="call"/> succeeded, else "request 409 already_friends": the step, the status and the code.</summary>
+    private static async Task<string?> Refusal(string step, Func<Task> call)
     {
-        string? code = null;
         try
         {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            code = problem.RootElement.TryGetProperty("code", out var value) ? value.GetString() : null;
+            await call();
+            return null;
         }
-        catch (JsonException)
+        catch (SocialApiException refused)
         {
+            return $"{step} {refused.Status} {refused.Code}";
         }
-
-        return $"{step} {(int)response.StatusCode}{(code is null ? "" : " " + code)}";
     }
-
-    private sealed record Registered(string UserId, string AccessToken);
 }

@@ -322,7 +322,7 @@ public sealed class SignalRLoad
         step.Sent();
         try
         {
-            await connection.InvokeAsync<MessageView>("SendMessage", new SendMessageArgs(user.PeerId, content, id), cancellationToken);
+            await connection.InvokeAsync<MessageView>("SendMessage", new Social.Client.SendMessageRequest(user.PeerId, content, id), cancellationToken);
             step.Acknowledge(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Social.Client.Http;
+
+namespace Social.Client;
+
+/// <summary><c>/api/users</c>: the caller, profiles and search.</summary>
+public sealed class UsersClient
+{
+    private readonly ApiTransport _transport;
+
+    internal UsersClient(ApiTransport transport) => _transport = transport;
+
+    /// <summary><c>GET /api/users/me</c>.</summary>
+    public Task<CurrentUser> GetMeAsync(CancellationToken cancellationToken = default) =>
+        _transport.GetAsync("/api/users/me", SocialJsonContext.Default.CurrentUser, cancellationToken);
+
+    /// <summary><c>GET /api/users/{userId}</c>: 404 <c>user_not_found</c> (also when that user blocked the caller).</summary>
+    public Task<UserProfile> GetAsync(string userId, CancellationToken cancellationToken = default) =>
+        _transport.GetAsync($"/api/users/{Uri.EscapeDataString(userId)}", SocialJsonContext.Default.UserProfile, cancellationToken);
+
+    /// <summary><c>GET /api/users/search</c>: username prefix or exact address; never the caller nor anyone across a block.</summary>
+    public Task<UserSearchResult> SearchAsync(string query, int? limit = null, CancellationToken cancellationToken = default) =>
+        _transport.GetAsync(
+            $"/api/users/search?q={Uri.EscapeDataString(query)}{(limit is { } l ? "&limit=" + l.ToString(CultureInfo.InvariantCulture) : "")}",
+            SocialJsonContext.Default.UserSearchResult,
+            cancellationToken);
+}

@@ -136,6 +136,19 @@ public sealed class GroupsApiTests(KestrelApiFactory server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_the_group_routes()
+    {
+        var document = await (await server.CreateLoopbackClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/groups", "/api/groups/{conversationId}", "/api/groups/{conversationId}/members", "/api/groups/{conversationId}/members/{userId}",
+            "/api/groups/{conversationId}/members/{userId}/role", "/api/groups/{conversationId}/owner", "/api/groups/{conversationId}/leave",
+            "/api/groups/{conversationId}/messages", "/api/groups/{conversationId}/mark-read", "/api/groups/{conversationId}/hide", "/api/groups/{conversationId}/typing" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
     public async Task Refusals_are_problems_with_codes()
     {
         var (owner, friends) = await CircleAsync(2);

@@ -54,7 +54,7 @@ public sealed class GroupRaceTests(ClusterFixture fixture)
                 if (result.Message is { } message)
                 {
                     Assert.Contains(all, m => m.MessageId == message.MessageId && m.Content == message.Content);
-                    Assert.True(IsMemberAt(log, sender, message.Seq), $"{sender} sent seq {message.Seq} while not a member");
+                    Assert.True(GroupWorld.IsMemberAt(log, sender, message.Seq), $"{sender} sent seq {message.Seq} while not a member");
                 }
                 else
                 {
@@ -65,7 +65,7 @@ public sealed class GroupRaceTests(ClusterFixture fixture)
 
         foreach (var user in new[] { owner, a, b, c, d, e })
         {
-            var expected = all.Where(m => IsMemberAt(log, user, m.Seq)).Select(m => m.Seq).ToList();
+            var expected = all.Where(m => GroupWorld.IsMemberAt(log, user, m.Seq)).Select(m => m.Seq).ToList();
             Assert.Equal(expected, (await _world.HistoryAsync(id, user)).Select(m => m.Seq));
 
             // The user's grain numbered exactly those for the user's clients.
@@ -102,31 +102,5 @@ public sealed class GroupRaceTests(ClusterFixture fixture)
         Assert.Equal(ClusterFixture.MaxGroupMembers - 3, results.Count(r => r.Error == GroupError.None));
         Assert.All(results.Where(r => r.Error != GroupError.None), r => Assert.Equal(GroupError.GroupFull, r.Error));
         Assert.Equal(ClusterFixture.MaxGroupMembers, (await grain.Get(owner)).Group!.Members.Count);
-    }
-
-    /// <summary>Membership at a seq, from the system messages alone (join and leave seqs inclusive).</summary>
-    private static bool IsMemberAt(IReadOnlyList<GroupMessage> log, string userId, long seq)
-    {
-        var member = false;
-        foreach (var change in log.TakeWhile(m => m.Seq <= seq))
-        {
-            var system = change.System!;
-            if (!system.UserIds.Contains(userId))
-            {
-                continue;
-            }
-
-            if (system.Type is GroupChangeTypes.Created or GroupChangeTypes.MemberAdded)
-            {
-                member = true;
-            }
-            else if (system.Type is GroupChangeTypes.MemberRemoved or GroupChangeTypes.MemberLeft)
-            {
-                // The removal itself is the last message the member sees.
-                member = change.Seq == seq;
-            }
-        }
-
-        return member;
     }
 }

@@ -81,4 +81,30 @@ internal sealed class GroupWorld(IGrainFactory grains)
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Membership at a seq, from the system messages alone (join and leave seqs inclusive).</summary>
+    public static bool IsMemberAt(IReadOnlyList<GroupMessage> log, string userId, long seq)
+    {
+        var member = false;
+        foreach (var change in log.TakeWhile(m => m.Seq <= seq))
+        {
+            var system = change.System!;
+            if (!system.UserIds.Contains(userId))
+            {
+                continue;
+            }
+
+            if (system.Type is GroupChangeTypes.Created or GroupChangeTypes.MemberAdded)
+            {
+                member = true;
+            }
+            else if (system.Type is GroupChangeTypes.MemberRemoved or GroupChangeTypes.MemberLeft)
+            {
+                // The removal itself is the last message the member sees.
+                member = change.Seq == seq;
+            }
+        }
+
+        return member;
+    }
 }

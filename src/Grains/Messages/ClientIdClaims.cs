@@ -16,7 +16,7 @@ internal sealed class ClientIdClaims
     /// and no claim; when it fails, this send goes through as new. Checking and claiming happen
     /// without an await in between, so two duplicates can never both claim.
     /// </summary>
-    public async Task<Claim> ClaimAsync(string senderId, string? clientId)
+    public async ValueTask<Claim> ClaimAsync(string senderId, string? clientId)
     {
         if (clientId is null)
         {

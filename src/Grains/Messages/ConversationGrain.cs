@@ -336,29 +336,11 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     }
 
     /// <summary>
-    /// Stores a new message. A retry of a message older than the window is refused by the
-    /// database's unique index (and the grain reloads, as after any failed write): it gets the
-    /// first message back, marked as a duplicate.
+    /// Stores a new message. After a failed write the grain reloads, and a retry of a message older
+    /// than the window, refused by the database's unique index, gets the first message back,
+    /// marked as a duplicate.
     /// </summary>
     private async Task<(Message Message, bool Duplicate)> Store(SendMessageCommand command)
-    {
-        try
-        {
-            return (await Append(command), false);
-        }
-        catch (MessageAppendException) when (command.ClientMessageId is not null)
-        {
-            var earlier = await FindStored(command);
-            if (earlier is null)
-            {
-                throw;
-            }
-
-            return (earlier, true);
-        }
-    }
-
-    private async Task<Message> Append(SendMessageCommand command)
     {
         // No await between taking the seq and handing the row to the store: seqs reach the
         // group commit in order.
@@ -370,17 +352,22 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         {
             await store.AppendAsync(stored);
         }
-        catch
+        catch (Exception exception)
         {
             _inFlight.Remove(stored.Seq);
             _broken = true;
             DeactivateOnIdle();
+            if (exception is MessageAppendException && await FindStored(command) is { } earlier)
+            {
+                return (earlier, true);
+            }
+
             throw;
         }
 
         Committed(stored.Seq);
         _members[command.SenderId].LastOwnSeq = Math.Max(_members[command.SenderId].LastOwnSeq, stored.Seq);
-        return MessageMapping.ToMessage(stored);
+        return (MessageMapping.ToMessage(stored), false);
     }
 
     /// <summary>

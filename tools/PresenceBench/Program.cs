@@ -77,6 +77,7 @@ Console.WriteLine($"{friendCount} friends made in {setup.Elapsed.TotalSeconds:F1
 var heard = new ConcurrentDictionary<string, int>();
 var subscriptions = new List<StreamSubscriptionHandle<StreamedUserEvent>>();
 long frontSeq = 0;
+var starConnections = 0;
 if (mode == "flap")
 {
     await FlapAsync();
@@ -114,32 +115,19 @@ foreach (var target in new[] { 0, friendCount / 10, friendCount })
         long callsBefore = Interlocked.Read(ref notifications);
         for (var round = 0; round < rounds; round++)
         {
-            heard.Clear();
-            var expectedCalls = Interlocked.Read(ref notifications) + friendCount;
+            // First the other state, unmeasured, so that the measured report is a change.
+            await ReportAndWaitAsync(1 - connections, target);
+
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes();
             var wall = Stopwatch.StartNew();
-            await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), connections, connections);
-            while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < target)
-            {
-                await Task.Delay(1);
-            }
-
+            await ReportAndWaitAsync(connections, target);
             walls.Add(wall.Elapsed.TotalMilliseconds);
 
             // Let the offline friends' grains finish taking their calls before reading the CPU.
             await Task.Delay(200);
-            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds - 0);
+            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
             allocations.Add((GC.GetTotalAllocatedBytes() - allocated) / 1024.0);
-
-            // Back to the other state, unmeasured, so the next round announces again.
-            expectedCalls = Interlocked.Read(ref notifications) + friendCount;
-            heard.Clear();
-            await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), 1 - connections, 1 - connections);
-            while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < target)
-            {
-                await Task.Delay(1);
-            }
         }
 
         var calls = (Interlocked.Read(ref notifications) - callsBefore) / (2 * rounds);
@@ -189,6 +177,25 @@ async Task FlapAsync()
     var calls = Interlocked.Read(ref notifications) - callsBefore;
     Console.WriteLine(FormattableString.Invariant(
         $"flap: 202 changes in {burst.TotalMilliseconds:F0} ms + final offline; the connected friend heard {statuses.Count} ({string.Join(", ", statuses)}) in {clock.Elapsed.TotalSeconds:F1} s; {calls} one-way calls to {friendCount} friends' grains"));
+}
+
+// Reports the star's connections and waits until the announcement was sent to every friend and
+// heard by every connected one.
+async Task ReportAndWaitAsync(int connections, int connectedFriends)
+{
+    if (connections == starConnections)
+    {
+        return;
+    }
+
+    starConnections = connections;
+    var expectedCalls = Interlocked.Read(ref notifications) + friendCount;
+    heard.Clear();
+    await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), connections, connections);
+    while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < connectedFriends)
+    {
+        await Task.Delay(1);
+    }
 }
 
 static int FreePort()

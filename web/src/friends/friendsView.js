@@ -190,7 +190,7 @@ function personRow(user, note, actions) {
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(user)),
       presenceDot(user.presence)),
     h('span', { class: 'person-text' },
-      h('a', { class: 'person-name', href: `#/users/${encodeURIComponent(user.userId)}` }, nameOf(user)),
+      h('a', { class: 'person-name', href: `#/users/${encodeURIComponent(user.userId)}`, dir: 'auto' }, nameOf(user)),
       h('span', { class: 'muted' }, `@${user.username}`, note ? ` · ${note}` : '')),
     h('span', { class: 'actions' }, actions));
 }

@@ -172,6 +172,33 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
         a.AssertHealthy();
     }
 
+    [Fact]
+    public async Task People_search_finds_display_names_and_pages_past_twenty()
+    {
+        var liddell = await Server.RegisterAsync("liddell", $"Alice Liddell {Guid.NewGuid():N}"[..20]);
+        var tag = Guid.NewGuid().ToString("N")[..5];
+        for (var i = 0; i < 22; i++)
+        {
+            using var client = Server.CreateLoopbackClient();
+            var response = await client.PostAsJsonAsync("/api/auth/register", new { username = $"t{tag}{i:00}", password = Api.Password });
+            Assert.True(response.IsSuccessStatusCode);
+        }
+
+        var me = await SignedInAsync(await Server.RegisterAsync("seeker"));
+        await me.GoToFriendsAsync();
+
+        await me.SearchAsync("Alice Liddell");
+        await Expect(SocialPage.Person(me.SearchResults, liddell.Username)).ToBeVisibleAsync();
+
+        await me.SearchAsync($"t{tag}");
+        await Expect(me.SearchResults.Locator("li.person")).ToHaveCountAsync(20);
+        await me.Page.GetByRole(AriaRole.Button, new() { Name = "More results" }).ClickAsync();
+        await Expect(me.SearchResults.Locator("li.person")).ToHaveCountAsync(22);
+        await Expect(me.Page.GetByRole(AriaRole.Button, new() { Name = "More results" })).ToBeHiddenAsync();
+        await Expect(me.Page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "found" })).ToHaveTextAsync("22 found");
+        me.AssertHealthy();
+    }
+
     private async Task<(SocialPage A, SocialPage? B, TestUser Alice, TestUser Bob)> FriendsAsync()
     {
         var alice = await Server.RegisterAsync("alice", "Alice");

@@ -77,6 +77,7 @@ Console.WriteLine($"{friendCount} friends made in {setup.Elapsed.TotalSeconds:F1
 var heard = new ConcurrentDictionary<string, int>();
 var subscriptions = new List<StreamSubscriptionHandle<StreamedUserEvent>>();
 long frontSeq = 0;
+var starConnections = 0;
 if (mode == "flap")
 {
     await FlapAsync();
@@ -84,7 +85,7 @@ if (mode == "flap")
     return;
 }
 
-Console.WriteLine("| connected friends | announcement | wall ms (median / max) to the last connected friend's stream | process CPU ms per announcement (median) | allocated KiB per announcement (median) | one-way calls |");
+Console.WriteLine("| connected friends | announcement | wall ms (median / max) to the last connected friend's stream | process CPU ms per announcement (median) | allocated KiB per announcement (median) | one-way calls per announcement |");
 Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: |");
 var connected = 0;
 foreach (var target in new[] { 0, friendCount / 10, friendCount })
@@ -111,40 +112,28 @@ foreach (var target in new[] { 0, friendCount / 10, friendCount })
         var walls = new List<double>();
         var cpus = new List<double>();
         var allocations = new List<double>();
-        long callsBefore = Interlocked.Read(ref notifications);
+        var calls = new List<long>();
         for (var round = 0; round < rounds; round++)
         {
-            heard.Clear();
-            var expectedCalls = Interlocked.Read(ref notifications) + friendCount;
+            // First the other state, unmeasured, so that the measured report is a change.
+            await ReportAndWaitAsync(1 - connections, target);
+
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes();
+            var callsAtStart = Interlocked.Read(ref notifications);
             var wall = Stopwatch.StartNew();
-            await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), connections, connections);
-            while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < target)
-            {
-                await Task.Delay(1);
-            }
-
+            await ReportAndWaitAsync(connections, target);
             walls.Add(wall.Elapsed.TotalMilliseconds);
+            calls.Add(Interlocked.Read(ref notifications) - callsAtStart);
 
             // Let the offline friends' grains finish taking their calls before reading the CPU.
             await Task.Delay(200);
-            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds - 0);
+            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
             allocations.Add((GC.GetTotalAllocatedBytes() - allocated) / 1024.0);
-
-            // Back to the other state, unmeasured, so the next round announces again.
-            expectedCalls = Interlocked.Read(ref notifications) + friendCount;
-            heard.Clear();
-            await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), 1 - connections, 1 - connections);
-            while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < target)
-            {
-                await Task.Delay(1);
-            }
         }
 
-        var calls = (Interlocked.Read(ref notifications) - callsBefore) / (2 * rounds);
         Console.WriteLine(FormattableString.Invariant(
-            $"| {target} | {label} | {Median(walls):F1} / {walls.Max():F1} | {Median(cpus):F0} | {Median(allocations):F0} | {calls} |"));
+            $"| {target} | {label} | {Median(walls):F1} / {walls.Max():F1} | {Median(cpus):F0} | {Median(allocations):F0} | {calls.Max()} |"));
     }
 }
 
@@ -189,6 +178,25 @@ async Task FlapAsync()
     var calls = Interlocked.Read(ref notifications) - callsBefore;
     Console.WriteLine(FormattableString.Invariant(
         $"flap: 202 changes in {burst.TotalMilliseconds:F0} ms + final offline; the connected friend heard {statuses.Count} ({string.Join(", ", statuses)}) in {clock.Elapsed.TotalSeconds:F1} s; {calls} one-way calls to {friendCount} friends' grains"));
+}
+
+// Reports the star's connections and waits until the announcement was sent to every friend and
+// heard by every connected one.
+async Task ReportAndWaitAsync(int connections, int connectedFriends)
+{
+    if (connections == starConnections)
+    {
+        return;
+    }
+
+    starConnections = connections;
+    var expectedCalls = Interlocked.Read(ref notifications) + friendCount;
+    heard.Clear();
+    await grains.GetPresence(star).Report("star-front", Interlocked.Increment(ref frontSeq), connections, connections);
+    while (Interlocked.Read(ref notifications) < expectedCalls || heard.Count < connectedFriends)
+    {
+        await Task.Delay(1);
+    }
 }
 
 static int FreePort()

@@ -118,6 +118,12 @@ function renderWhoami() {
 realtime.addEventListener('statechange', ({ detail: state }) => {
   if (state === 'connected') {
     ctx.outbox?.wake(); // the server is reachable again: send what waits now
+    // A reconnect may reach a server that no longer knows this account: end the session then.
+    ctx.refreshMe?.().catch((error) => {
+      if (error.code === 'user_not_found') {
+        session.signOut('unknown_user');
+      }
+    });
   }
   connectionState.dataset.state = state;
   connectionState.textContent = STATE_TEXT[state] ?? state;
@@ -130,7 +136,8 @@ friendsStore.addEventListener('change', renderBadges);
 const visible = () => document.visibilityState === 'visible';
 
 realtime.addEventListener('new_message', ({ detail: message }) => {
-  const readNow = message.conversationId === openConversationId && visible();
+  // Read at once only when the open chat shows its newest messages (not scrolled up in history).
+  const readNow = message.conversationId === openConversationId && visible() && (ctx.readingLatest?.() ?? true);
   const unknown = conversations.applyMessage(message, ctx.me.userId, { readNow });
   const loaded = unknown ? conversations.load().catch(() => {}) : Promise.resolve();
   if (message.senderId !== ctx.me.userId && message.conversationId !== openConversationId) {
@@ -210,6 +217,10 @@ async function start() {
       setTimeout(start, 3000);
       return;
     }
+    if (error.code === 'user_not_found') {
+      session.signOut('unknown_user'); // the account no longer exists (an embedded server restarted)
+      return;
+    }
     showAuth(describeError(error));
     return;
   }
@@ -272,7 +283,10 @@ session.onChange((value, reason) => {
     stop();
     start();
   } else {
-    showAuth(reason === 'expired' ? 'Your session has ended. Please sign in again.' : '');
+    showAuth({
+      expired: 'Your session has ended. Please sign in again.',
+      unknown_user: 'This account no longer exists on the server. Please sign in or create an account.',
+    }[reason] ?? '');
   }
 });
 

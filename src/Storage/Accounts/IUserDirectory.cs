@@ -25,6 +25,13 @@ public interface IUserDirectory
     /// address equals it exactly, ordered by username, at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<UserProfile>> SearchAsync(string query, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// People search with pages: a username prefix or a display name containing the query (both
+    /// case-insensitive), or on the first page (<paramref name="afterUsername"/> null) the exact
+    /// address; in username order, only usernames after <paramref name="afterUsername"/> (normalized).
+    /// </summary>
+    Task<IReadOnlyList<UserProfile>> SearchPeopleAsync(string query, int limit, string? afterUsername, CancellationToken cancellationToken = default);
 }
 
 public enum CreateAccountResult

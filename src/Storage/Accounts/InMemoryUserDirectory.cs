@@ -146,5 +146,32 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return Task.FromResult<IReadOnlyList<UserProfile>>([.. matches.Values.Take(limit).Select(ToProfile)]);
     }
 
+    public Task<IReadOnlyList<UserProfile>> SearchPeopleAsync(string query, int limit, string? afterUsername, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (limit <= 0 || !UserNames.IsPrintable(query))
+        {
+            return Task.FromResult<IReadOnlyList<UserProfile>>([]);
+        }
+
+        var prefix = UserNames.Normalize(query);
+        var lowered = query.ToLowerInvariant();
+        var address = afterUsername is null ? UserNames.NormalizeAddress(query) : null;
+        lock (_gate)
+        {
+            var found = _usernames
+                .Where(username => afterUsername is null || string.CompareOrdinal(username, afterUsername) > 0)
+                .Select(username => (username, account: _byUsername[username]))
+                .Where(match => match.username.StartsWith(prefix, StringComparison.Ordinal)
+                    || match.account.DisplayName.ToLowerInvariant().Contains(lowered, StringComparison.Ordinal)
+                    || (address is not null && match.account.Address == address))
+                .Take(limit)
+                .Select(match => ToProfile(match.account))
+                .ToList();
+            return Task.FromResult<IReadOnlyList<UserProfile>>(found);
+        }
+    }
+
     private static UserProfile ToProfile(UserAccount account) => new(account.UserId, account.Username, account.DisplayName);
 }

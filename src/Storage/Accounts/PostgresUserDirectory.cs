@@ -36,6 +36,44 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
          LIMIT @limit
         """;
 
+    // A display name can match anywhere in it, so that branch reads the table (no trigram index
+    // yet); pages are keyset pages on username_lower.
+    internal const string SearchPeopleSql = $"""
+        SELECT {ProfileColumns}
+          FROM users
+         WHERE (username_lower LIKE @pattern ESCAPE '\'
+                OR lower(display_name) LIKE @contains ESCAPE '\'
+                OR address = @address)
+           AND (@after::text IS NULL OR username_lower > @after::text)
+         ORDER BY username_lower
+         LIMIT @limit
+        """;
+
+    public async Task<IReadOnlyList<UserProfile>> SearchPeopleAsync(string query, int limit, string? afterUsername, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (limit <= 0 || !UserNames.IsPrintable(query))
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(SearchPeopleSql);
+        command.Parameters.AddWithValue("pattern", EscapeLikePattern(UserNames.Normalize(query)) + "%");
+        command.Parameters.AddWithValue("contains", "%" + EscapeLikePattern(query.ToLowerInvariant()) + "%");
+        command.Parameters.Add(new NpgsqlParameter("address", NpgsqlTypes.NpgsqlDbType.Text) { Value = afterUsername is null ? UserNames.NormalizeAddress(query) : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("after", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)afterUsername ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+
+        var results = new List<UserProfile>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(ReadProfile(reader));
+        }
+
+        return results;
+    }
+
     public async Task<CreateAccountResult> TryCreateAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);

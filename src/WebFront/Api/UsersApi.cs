@@ -11,7 +11,8 @@ public sealed record MeResponse(string UserId, string Username, string DisplayNa
 
 public sealed record UserResponse(string UserId, string Username, string DisplayName, string Relationship);
 
-public sealed record UserSearchResponse(IReadOnlyList<UserResponse> Items);
+/// <summary>The contract's search answer; <c>nextCursor</c> (docs/api.md) asks for the next page, null on the last.</summary>
+public sealed record UserSearchResponse(IReadOnlyList<UserResponse> Items, string? NextCursor = null);
 
 public static class UsersApi
 {
@@ -63,7 +64,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserSearchResponse>, ProblemHttpResult>> Search(
-        string? q, int? limit, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
+        string? q, int? limit, string? cursor, ClaimsPrincipal principal, IUserDirectory directory, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var query = q?.Trim();
         if (string.IsNullOrEmpty(query) || query.Length > MaxQueryLength || !UserNames.IsPrintable(query))
@@ -80,13 +81,24 @@ public static class UsersApi
         var caller = grains.GetUser(callerId);
         var hidden = Visibility.HiddenFromSearch(callerId, await caller.GetBlockedEitherWay());
 
+        if (cursor is not null && SearchCursor.Read(cursor) is null)
+        {
+            return Problems.Validation("cursor", "The cursor is not valid.");
+        }
+
         // Ask for enough rows that filtering out the caller and blocked users still fills the page.
-        var candidates = await directory.SearchAsync(query, take + hidden.Count, cancellationToken);
-        var visible = candidates.Where(profile => !hidden.Contains(profile.UserId)).Take(take).ToList();
+        var after = cursor is null ? null : SearchCursor.Read(cursor);
+        var requested = take + hidden.Count + 1;
+        var candidates = await directory.SearchPeopleAsync(query, requested, after, cancellationToken);
+        var matching = candidates.Where(profile => !hidden.Contains(profile.UserId)).ToList();
+        var visible = matching.Take(take).ToList();
+        string? next = matching.Count > take ? SearchCursor.After(visible[^1])
+            : candidates.Count == requested ? SearchCursor.After(candidates[^1])
+            : null;
         var relationships = await caller.GetRelationships(visible.Select(profile => profile.UserId).ToList());
         var items = visible
             .Select(profile => new UserResponse(profile.UserId, profile.Username, profile.DisplayName, Visibility.SearchRelationship(relationships[profile.UserId])))
             .ToList();
-        return TypedResults.Ok(new UserSearchResponse(items));
+        return TypedResults.Ok(new UserSearchResponse(items, next));
     }
 }

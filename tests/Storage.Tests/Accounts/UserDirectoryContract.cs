@@ -105,6 +105,23 @@ public abstract class UserDirectoryContract : IAsyncLifetime
         Assert.Equal(["bob", "Bobby", "bobcat"], found.Select(p => p.Username));
     }
 
+    [Fact]
+    public async Task People_search_finds_display_names_too_and_pages_in_username_order()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        await Directory.TryCreateAsync(Account($"zed{tag}") with { DisplayName = $"Alice Liddell {tag}" });
+        await Directory.TryCreateAsync(Account($"alice{tag}") with { DisplayName = $"Somebody {tag}" });
+        await Directory.TryCreateAsync(Account($"mad{tag}") with { DisplayName = $"The alice liddell {tag} fan" });
+        await Directory.TryCreateAsync(Account($"other{tag}") with { DisplayName = $"Nobody {tag}" });
+
+        var byName = await Directory.SearchPeopleAsync($"Alice Liddell {tag}", 10, null);
+        Assert.Equal([$"mad{tag}", $"zed{tag}"], byName.Select(p => p.Username));
+
+        var first = await Directory.SearchPeopleAsync(tag, 2, null);
+        var second = await Directory.SearchPeopleAsync(tag, 2, UserNames.Normalize(first[^1].Username));
+        Assert.Equal([$"alice{tag}", $"mad{tag}", $"other{tag}", $"zed{tag}"], first.Concat(second).Select(p => p.Username));
+    }
+
     [Theory]
     [InlineData("a_", "a_b")]
     [InlineData("a%", "a%c")]

@@ -82,7 +82,7 @@ export const auth = {
 export const users = {
   me: () => request('GET', '/api/users/me'),
   get: (userId) => request('GET', `/api/users/${id(userId)}`),
-  search: (q, limit = 20) => request('GET', `/api/users/search${query({ q, limit })}`),
+  search: (q, limit = 20, cursor = undefined) => request('GET', `/api/users/search${query({ q, limit, cursor })}`),
 };
 
 export const friends = {

@@ -27,13 +27,18 @@ const messages = {
   internal_error: 'Something went wrong on the server. Please try again.',
 };
 
+/** "45 s" under two minutes, else whole minutes rounded up ("15 min"). */
+export function waitText(seconds) {
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 /** A sentence for an ApiError (or anything thrown), including the wait for rate limits. */
 export function describeError(error) {
   const code = error?.code;
   if (code === 'rate_limited' || code === 'unavailable') {
     const seconds = error.retryAfter ?? 1;
     const lead = code === 'rate_limited' ? 'Too many requests — slow down.' : messages.unavailable;
-    return `${lead} Try again in ${seconds} s.`;
+    return `${lead} Try again in ${waitText(seconds)}.`;
   }
   if (code === 'validation_failed' && error.errors) {
     const details = Object.entries(error.errors)

@@ -74,13 +74,18 @@ export function mountAuth(container, { mode = 'signin', notice = '' } = {}) {
           : await auth.login(data.username.trim(), data.password);
         session.signIn(result);
       } catch (error) {
-        showFieldErrors(error.errors);
+        const fields = { ...error.errors };
         if (error.code === 'username_taken') {
-          showFieldErrors({ username: ['That username is taken.'] });
+          fields.username = ['That username is taken. Try another one.'];
         } else if (error.code === 'address_taken') {
-          showFieldErrors({ address: ['That address belongs to another account.'] });
+          fields.address = ['That address belongs to another account.'];
         }
-        errors.show(error, { onReady: () => { submit.disabled = false; } });
+        showFieldErrors(fields);
+        // Each problem once: beside its field when there is one, in the banner otherwise.
+        const unplaced = Object.keys(fields).filter((name) => !fieldErrors.has(name));
+        if (Object.keys(fields).length === 0 || unplaced.length > 0) {
+          errors.show(error, { onReady: () => { submit.disabled = false; } });
+        }
         submit.disabled = error.code === 'rate_limited';
         return;
       }

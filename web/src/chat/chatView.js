@@ -5,7 +5,8 @@ import { friends as friendsApi, messages as messagesApi, users as usersApi } fro
 import { describeError } from '../api/errors.js';
 import { initial } from '../friends/friendsView.js';
 import { actionButton } from '../ui/buttons.js';
-import { formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
+import { formatFullTime, formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
+import { linkify } from '../ui/linkify.js';
 import { errorBox } from '../ui/errorBox.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
@@ -37,7 +38,7 @@ export function mountChat(container, ctx, { peerId }) {
   let lastMarkedSeq = 0;
 
   // --- DOM --------------------------------------------------------------------------------
-  const title = h('h2', { class: 'chat-title', id: 'chat-title' }, peer ? nameOf(peer) : 'Chat');
+  const title = h('h2', { class: 'chat-title', id: 'chat-title', dir: 'auto' }, peer ? nameOf(peer) : 'Chat');
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' }, peer ? initial(peer) : '');
   const subtitle = h('span', { class: 'muted chat-subtitle' }, peer ? `@${peer.username}` : '');
   const typing = h('p', { class: 'typing', 'aria-live': 'polite', dataset: { testid: 'typing' } });
@@ -90,9 +91,9 @@ export function mountChat(container, ctx, { peerId }) {
     },
     h('div', { class: 'bubble' },
       message.isGreeting ? h('span', { class: 'greeting-tag' }, 'Greeting') : null,
-      h('p', { class: 'text' }, message.content)),
+      h('p', { class: 'text', dir: 'auto' }, linkify(message.content))),
     h('div', { class: 'meta' },
-      h('time', { datetime: message.createdAt }, formatTime(message.createdAt)),
+      h('time', { datetime: message.createdAt, title: formatFullTime(message.createdAt) }, formatTime(message.createdAt)),
       actionButton('Delete for me', () => hide(message), {
         className: 'link-button delete-button',
         confirm: 'Confirm delete',
@@ -131,7 +132,7 @@ export function mountChat(container, ctx, { peerId }) {
     const status = h('span', { class: 'pending-status', role: 'status' });
     const actions = h('span', { class: 'pending-actions' });
     const element = h('li', { class: 'message mine pending', dataset: { clientMessageId: item.clientMessageId } },
-      h('div', { class: 'bubble' }, h('p', { class: 'text' }, item.content)),
+      h('div', { class: 'bubble' }, h('p', { class: 'text', dir: 'auto' }, item.content)),
       h('div', { class: 'meta' }, status, actions));
     return { element, status, actions, key: null };
   }
@@ -260,6 +261,7 @@ export function mountChat(container, ctx, { peerId }) {
       return;
     }
     ctx.setOpenConversation(conversationId);
+    ctx.readingLatest = () => nearBottom();
     let page = { items: [], hasMore: false };
     try {
       page = await messagesApi.history(conversationId, { limit: PAGE });
@@ -366,7 +368,7 @@ export function mountChat(container, ctx, { peerId }) {
   function markRead() {
     clearTimeout(markTimer);
     markTimer = setTimeout(async () => {
-      const upTo = newestSeq;
+      const upTo = lastSeenSeq();
       if (disposed || !conversationId || document.visibilityState !== 'visible' || upTo <= lastMarkedSeq) {
         return;
       }
@@ -383,6 +385,20 @@ export function mountChat(container, ctx, { peerId }) {
         lastMarkedSeq = 0; // try again next time
       }
     }, 100);
+  }
+
+  /** The newest message whose top is inside the visible part of the history. */
+  function lastSeenSeq() {
+    if (nearBottom()) {
+      return newestSeq;
+    }
+    const visibleBottom = log.getBoundingClientRect().bottom;
+    for (let index = shown.length - 1; index >= 0; index -= 1) {
+      if (shown[index].element.getBoundingClientRect().top < visibleBottom) {
+        return shown[index].message.seq;
+      }
+    }
+    return 0;
   }
 
   // --- actions ------------------------------------------------------------------------------
@@ -428,6 +444,7 @@ export function mountChat(container, ctx, { peerId }) {
   async function hide(message) {
     await messagesApi.hide(message.conversationId, message.messageId);
     removeShown(message.messageId);
+    conversations.applyHidden(message.conversationId, message.messageId, shown.at(-1)?.message ?? null);
     ctx.broadcast({ type: 'hidden', conversationId: message.conversationId, messageId: message.messageId });
   }
 
@@ -517,6 +534,7 @@ export function mountChat(container, ctx, { peerId }) {
     if (nearBottom()) {
       jumpButton.hidden = true;
     }
+    markRead(); // what scrolled into view is seen now
   });
   olderButton.addEventListener('click', loadOlder);
   jumpButton.addEventListener('click', scrollToBottom);
@@ -525,7 +543,15 @@ export function mountChat(container, ctx, { peerId }) {
     ctx.outbox.addEventListener(name, handler);
   }
 
-  load();
+  if (peerId === me.userId) {
+    // One clear message rather than a friend banner and a refusal that contradict each other.
+    ready = true;
+    box.setBlocked('hard');
+    banner.hidden = false;
+    replaceChildren(banner, h('p', { role: 'alert' }, 'This is you. Open a chat with a friend to send a message.'));
+  } else {
+    load();
+  }
   renderPending();
   box.focus();
 
@@ -542,6 +568,7 @@ export function mountChat(container, ctx, { peerId }) {
         ctx.outbox.removeEventListener(name, handler);
       }
       ctx.setOpenConversation(null);
+      ctx.readingLatest = null;
     },
     /** Another tab hid a message. */
     hidden(messageId) {

@@ -20,7 +20,7 @@ export function composer({ label, buttonLabel = 'Send', placeholder, onSubmit, o
   const id = uid('composer');
   const counterId = `${id}-counter`;
   const textarea = h('textarea', {
-    id, rows, placeholder, 'aria-describedby': counterId, autocomplete: 'off', enterkeyhint: 'send', name: 'content',
+    id, rows, placeholder, 'aria-describedby': counterId, autocomplete: 'off', enterkeyhint: 'send', name: 'content', dir: 'auto',
   });
   const counter = h('span', { class: 'counter', id: counterId, dataset: { testid: 'counter' } });
   const button = h('button', { type: 'submit', class: 'button primary send-button' }, buttonLabel);

@@ -96,6 +96,16 @@ class Conversations extends EventTarget {
     return false;
   }
 
+  /** A message was deleted for me: when it was the preview, the newest one left takes its place. */
+  applyHidden(conversationId, messageId, newestLeft) {
+    const item = this.items.get(conversationId);
+    if (item?.lastMessage?.messageId !== messageId) {
+      return;
+    }
+    item.lastMessage = newestLeft;
+    this.#changed();
+  }
+
   /** My read position moved (this tab or another): that conversation's unread is what is left. */
   applyOwnRead(conversationId, unreadCount) {
     this.#readVersion += 1;

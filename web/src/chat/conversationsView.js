@@ -53,10 +53,10 @@ export function mountConversationList(container, ctx) {
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(peer)),
       h('span', { class: 'conversation-text' },
         h('span', { class: 'conversation-top' },
-          h('span', { class: 'conversation-name' }, nameOf(peer)),
+          h('span', { class: 'conversation-name', dir: 'auto' }, nameOf(peer)),
           h('time', { datetime: item.updatedAt, class: 'muted' }, formatTime(item.updatedAt))),
         h('span', { class: 'conversation-bottom' },
-          h('span', { class: 'preview' }, preview),
+          h('span', { class: 'preview', dir: 'auto' }, preview),
           unread ? h('span', { class: 'badge', 'aria-label': `${item.unreadCount} unread` }, String(item.unreadCount)) : null))));
   }
 

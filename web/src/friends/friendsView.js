@@ -31,11 +31,27 @@ export function mountFriends(container, ctx) {
 
   // --- search ---------------------------------------------------------------------------
   const { field: queryField, input: queryInput } = labelled('Username or address', {
-    type: 'search', name: 'q', autocomplete: 'off', maxlength: 100, placeholder: 'e.g. alice or 0x12…', required: true,
+    type: 'search', name: 'q', autocomplete: 'off', maxlength: 100, placeholder: 'e.g. alice, Alice Liddell or 0x12…', required: true,
   });
   const results = h('ul', { class: 'list', 'aria-label': 'Search results' });
   const resultsStatus = h('p', { class: 'muted', role: 'status' });
   let lastQuery = '';
+  let searchCursor = null;
+  let found = [];
+  const moreResults = actionButton('More results', async () => {
+    const page = await usersApi.search(lastQuery, undefined, searchCursor);
+    const known = new Set(found.map((user) => user.userId));
+    found = [...found, ...page.items.filter((user) => !known.has(user.userId))];
+    showFound(page.nextCursor);
+  }, { onError: (error) => searchError.show(error), className: 'button subtle' });
+  moreResults.hidden = true;
+
+  function showFound(nextCursor) {
+    searchCursor = nextCursor ?? null;
+    replaceChildren(results, found.map((user) => searchRow(user)));
+    resultsStatus.textContent = found.length ? `${found.length}${searchCursor ? '+' : ''} found` : 'Nobody found.';
+    moreResults.hidden = !searchCursor;
+  }
 
   async function runSearch(q, { quiet = false } = {}) {
     if (!quiet) {
@@ -45,8 +61,8 @@ export function mountFriends(container, ctx) {
     try {
       const page = await usersApi.search(q);
       lastQuery = q;
-      replaceChildren(results, page.items.map((user) => searchRow(user)));
-      resultsStatus.textContent = page.items.length ? `${page.items.length} found` : 'Nobody found.';
+      found = page.items;
+      showFound(page.nextCursor);
     } catch (error) {
       resultsStatus.textContent = '';
       searchError.show(error);
@@ -147,7 +163,7 @@ export function mountFriends(container, ctx) {
     h('h1', { class: 'visually-hidden' }, 'Friends'),
     h('section', { class: 'card', 'aria-labelledby': 'search-heading' },
       h('h2', { id: 'search-heading' }, 'Find people'),
-      searchForm, searchError.element, resultsStatus, results),
+      searchForm, searchError.element, resultsStatus, results, moreResults),
     h('section', { class: 'card', 'aria-labelledby': 'requests-heading' },
       h('div', { class: 'card-head' }, h('h2', { id: 'requests-heading' }, 'Requests'), acceptAll),
       requestsError.element,
@@ -190,7 +206,7 @@ function personRow(user, note, actions) {
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(user)),
       presenceDot(user.presence)),
     h('span', { class: 'person-text' },
-      h('a', { class: 'person-name', href: `#/users/${encodeURIComponent(user.userId)}` }, nameOf(user)),
+      h('a', { class: 'person-name', href: `#/users/${encodeURIComponent(user.userId)}`, dir: 'auto' }, nameOf(user)),
       h('span', { class: 'muted' }, `@${user.username}`, note ? ` · ${note}` : '')),
     h('span', { class: 'actions' }, actions));
 }

@@ -79,6 +79,12 @@ export function formatTime(iso) {
     : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** The full local date and time, for a tooltip. */
+export function formatFullTime(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+}
+
 /** The name to show for a user: display name, falling back to the username. */
 export function nameOf(user) {
   return user?.displayName || user?.username || 'Unknown user';

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Social.Grains.Presence;
 
-namespace Social.Grains.Tests.Rules;
+namespace Social.Rules.Tests.Presence;
 
 public sealed class PresenceRulesTests
 {

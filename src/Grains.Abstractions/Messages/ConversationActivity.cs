@@ -14,11 +14,8 @@ public sealed record ConversationActivity(
     [property: Id(5)] Message? LastMessage,
     [property: Id(6)] DateTimeOffset UpdatedAt)
 {
-    /// <summary>
-    /// Messages after the user's read cursor that others sent. Sending counts as reading what came
-    /// before, so everything after the user's own last message is someone else's.
-    /// </summary>
-    public int UnreadCount => (int)Math.Max(0, LastSeq - Math.Max(LastReadSeq, LastOwnSeq));
+    /// <summary>Messages the user has not read (see <see cref="Unread"/>).</summary>
+    public int UnreadCount => Unread.Count(LastSeq, LastReadSeq, LastOwnSeq);
 }
 
 [GenerateSerializer, Immutable, Alias("Social.ConversationPage")]

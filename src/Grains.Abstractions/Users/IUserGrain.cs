@@ -54,6 +54,15 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetEventsAfter")]
     Task<EventReplay> GetEventsAfter(EventPosition position);
 
+    /// <summary>
+    /// Publishes a position marker now. A front calls it once it has subscribed, so the stream's
+    /// pulling agent registers the stream and its subscriber while the user connects, not on
+    /// the user's first event (where it would hold up that queue's reads).
+    /// </summary>
+    [OneWay]
+    [Alias("AnnouncePosition")]
+    Task AnnouncePosition();
+
     // ---- Called by IConversationGrain only ----
 
     /// <summary>

@@ -53,20 +53,16 @@ public sealed class FriendshipGrain(
         }
 
         await EnsureProjected();
-        if (Pair.BlockedBy.Count > 0)
+        var refusal = Pair.CheckRequest(userId);
+        if (refusal != FriendError.None)
         {
-            return FriendshipResult.Fail(FriendError.Blocked);
+            return FriendshipResult.Fail(refusal);
         }
 
-        switch (Pair.Status)
+        if (Pair.IsPendingFrom(other))
         {
-            case PairStatus.Accepted:
-                return FriendshipResult.Fail(FriendError.AlreadyFriends);
-            case PairStatus.Pending when Pair.RequestedBy == userId:
-                return FriendshipResult.Fail(FriendError.RequestAlreadySent);
-            case PairStatus.Pending:
-                // The other user asked first: asking back is accepting.
-                return await AcceptPendingRequest(acceptor: userId, requester: other);
+            // The other user asked first: asking back is accepting.
+            return await AcceptPendingRequest(acceptor: userId, requester: other);
         }
 
         var admission = await User(userId).AdmitFriendRequest(other);
@@ -75,7 +71,7 @@ public sealed class FriendshipGrain(
             return admission;
         }
 
-        await Change(FriendChange.Requested, pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+        await Change(FriendChange.Requested, Pair.Requested(by: userId));
         FriendshipLog.RequestSent(logger, userId, other);
         return FriendshipResult.Ok(PeerStatus.PendingOutgoing);
     }
@@ -84,13 +80,16 @@ public sealed class FriendshipGrain(
     {
         var other = OtherThan(userId);
         await EnsureProjected();
-        return Pair.Status switch
+        var refusal = Pair.CheckAccept(requester: other);
+        if (refusal != FriendError.None)
         {
-            // A retried accept whose first attempt went through answers the same way.
-            PairStatus.Accepted => FriendshipResult.Ok(PeerStatus.Friends),
-            PairStatus.Pending when Pair.RequestedBy == other => await AcceptPendingRequest(acceptor: userId, requester: other),
-            _ => FriendshipResult.Fail(FriendError.NoPendingRequest),
-        };
+            return FriendshipResult.Fail(refusal);
+        }
+
+        // A retried accept whose first attempt went through answers the same way.
+        return Pair.Status == PairStatus.Accepted
+            ? FriendshipResult.Ok(PeerStatus.Friends)
+            : await AcceptPendingRequest(acceptor: userId, requester: other);
     }
 
     public Task<FriendshipResult> Reject(string userId)
@@ -109,12 +108,13 @@ public sealed class FriendshipGrain(
     {
         OtherThan(userId);
         await EnsureProjected();
-        if (Pair.Status != PairStatus.Accepted)
+        var refusal = Pair.CheckUnfriend();
+        if (refusal != FriendError.None)
         {
-            return FriendshipResult.Fail(FriendError.NotFriends);
+            return FriendshipResult.Fail(refusal);
         }
 
-        await Change(FriendChange.Unfriended, pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        await Change(FriendChange.Unfriended, Pair.Ended());
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
@@ -127,13 +127,7 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Ok(PeerStatus.None);
         }
 
-        // A block ends any friendship or pending request between the two.
-        await Change(FriendChange.Blocked, pair =>
-        {
-            pair.BlockedBy.Add(userId);
-            pair.Status = PairStatus.None;
-            pair.RequestedBy = null;
-        });
+        await Change(FriendChange.Blocked, Pair.Blocked(by: userId));
         FriendshipLog.Blocked(logger, userId, other);
         return FriendshipResult.Ok(PeerStatus.None);
     }
@@ -142,12 +136,13 @@ public sealed class FriendshipGrain(
     {
         OtherThan(userId);
         await EnsureProjected();
-        if (!Pair.BlockedBy.Contains(userId))
+        var refusal = Pair.CheckUnblock(userId);
+        if (refusal != FriendError.None)
         {
-            return FriendshipResult.Fail(FriendError.NotBlocked);
+            return FriendshipResult.Fail(refusal);
         }
 
-        await Change(FriendChange.Unblocked, pair => pair.BlockedBy.Remove(userId));
+        await Change(FriendChange.Unblocked, Pair.Unblocked(by: userId));
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
@@ -155,9 +150,9 @@ public sealed class FriendshipGrain(
     {
         OtherThan(userId);
         await EnsureProjected();
-        if (Pair.Status == PairStatus.None && Pair.BlockedBy.Count == 0)
+        if (Pair.TakesGreetingRequest)
         {
-            await Change(FriendChange.Requested, pair => { pair.Status = PairStatus.Pending; pair.RequestedBy = userId; });
+            await Change(FriendChange.Requested, Pair.Requested(by: userId));
         }
     }
 
@@ -182,7 +177,7 @@ public sealed class FriendshipGrain(
             return FriendshipResult.Fail(FriendError.FriendLimitReached);
         }
 
-        await Change(FriendChange.Accepted, pair => { pair.Status = PairStatus.Accepted; pair.RequestedBy = null; });
+        await Change(FriendChange.Accepted, Pair.Accepted());
         FriendshipLog.BecameFriends(logger, acceptor, requester);
         return FriendshipResult.Ok(PeerStatus.Friends);
     }
@@ -190,20 +185,19 @@ public sealed class FriendshipGrain(
     private async Task<FriendshipResult> EndPendingRequest(string requester, FriendChange change)
     {
         await EnsureProjected();
-        if (Pair.Status != PairStatus.Pending || Pair.RequestedBy != requester)
+        var refusal = Pair.CheckEndRequest(requester);
+        if (refusal != FriendError.None)
         {
-            return FriendshipResult.Fail(FriendError.NoPendingRequest);
+            return FriendshipResult.Fail(refusal);
         }
 
-        await Change(change, pair => { pair.Status = PairStatus.None; pair.RequestedBy = null; });
+        await Change(change, Pair.Ended());
         return FriendshipResult.Ok(PeerStatus.None);
     }
 
-    /// <summary>Applies <paramref name="mutate"/> to a copy, persists it, then projects it to both users.</summary>
-    private async Task Change(FriendChange change, Action<FriendshipState> mutate)
+    /// <summary>Stamps <paramref name="next"/> (a transition of the pair), persists it, then projects it to both users.</summary>
+    private async Task Change(FriendChange change, FriendshipState next)
     {
-        var next = Pair.Clone();
-        mutate(next);
         next.Since = time.GetUtcNow();
         next.Version++;
 

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Providers;
 using Social.Grains.Realtime;
 
 namespace Social.Grains.Hosting;
@@ -12,7 +15,11 @@ public static class StreamingSetup
     /// <summary>Memory-stream queues per cluster; each is a grain that every publish of its users' streams goes through.</summary>
     private const int QueueCount = 4;
 
-    /// <summary>How often the pulling agents look at their queues (Orleans: 100 ms, which every push would wait for).</summary>
+    /// <summary>
+    /// How often a pulling agent reads its queue again after a read found nothing (Orleans: 100 ms).
+    /// With <see cref="WakingStreamQueueGrain"/> that read has already waited for an event, so
+    /// this is only the pause between two waits.
+    /// </summary>
     private static readonly TimeSpan QueuePollPeriod = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
@@ -35,6 +42,7 @@ public static class StreamingSetup
     /// </summary>
     public static ISiloBuilder AddSocialStreams(this ISiloBuilder silo)
     {
+        silo.UseStreamQueueGrain(silo.Configuration.GetValue(WakingQueuesKey, defaultValue: true));
         silo.AddMemoryStreams(UserStreams.Provider, streams =>
         {
             streams.ConfigurePartitioning(QueueCount);
@@ -52,6 +60,19 @@ public static class StreamingSetup
             streams.ConfigureBackoffProvider((_, _) => new QuickQueueReaderBackoff());
         });
         return silo;
+    }
+
+    /// <summary>Set to false to go back to Orleans' own queue grain, which agents poll (for comparison runs).</summary>
+    public const string WakingQueuesKey = "Social:Streams:WakingQueues";
+
+    /// <summary>
+    /// Both grain classes implement <see cref="IMemoryStreamQueueGrain"/>, and Orleans resolves an
+    /// interface to a grain class only when exactly one is registered, so the other is removed.
+    /// </summary>
+    private static void UseStreamQueueGrain(this ISiloBuilder silo, bool waking)
+    {
+        var unused = waking ? typeof(MemoryStreamQueueGrain) : typeof(WakingStreamQueueGrain);
+        silo.Services.PostConfigure<GrainTypeOptions>(options => options.Classes.Remove(unused));
     }
 
     /// <summary>The client side of the same provider, for front ends that are Orleans clients.</summary>

@@ -24,12 +24,8 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
     private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
     private readonly RecentWindow _window = new(WindowSize);
-    // Senders whose greeting is stored, and those whose greeting is stored or on its way.
-    private readonly HashSet<string> _greeted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _greetingSenders = new(StringComparer.Ordinal);
-    // Client ids of sends in flight: duplicates wait for the first. Those of stored messages are
-    // the window's (bounded with it); older ones are the database's unique index's.
-    private readonly Dictionary<(string Sender, string ClientId), Task<Message>> _byClientId = [];
+    private readonly GreetingLedger _greetings = new();
+    private readonly ClientIdClaims _clientIds = new();
     private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
 
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
@@ -63,8 +59,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         _lastAssignedSeq = _lastCommittedSeq = snapshot.LastSeq;
         _window.Load(snapshot.Recent);
-        _greetingSenders.UnionWith(snapshot.GreetingSenders);
-        _greeted.UnionWith(snapshot.GreetingSenders);
+        _greetings.Load(snapshot.GreetingSenders);
     }
 
     /// <summary>
@@ -80,6 +75,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         }
     }
 
+    /// <summary>Check → admit → store → publish; a retry gets the first message back.</summary>
     public async Task<SendResult> Send(SendMessageCommand command)
     {
         if (_broken)
@@ -87,116 +83,58 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             throw new InvalidOperationException($"Conversation {_id} is reloading after a failed write; retry.");
         }
 
-        var contentError = MessageContent.Check(command.Content);
-        if (contentError != MessageError.None)
+        if (Check(command) is { } invalid)
         {
-            return SendResult.Fail(contentError);
+            return invalid;
         }
 
-        if (!IsThisConversation(command.SenderId, command.RecipientId))
+        if (RecentWithClientId(command) is { } recent)
         {
-            return SendResult.Fail(MessageError.InvalidRecipient);
+            return Duplicate(recent);
         }
 
-        var clientKey = command.ClientMessageId is { } clientId ? (command.SenderId, clientId) : default;
-        if (command.ClientMessageId is { } retriedId && _window.FindByClientId(command.SenderId, retriedId) is { } recent)
+        // Claim the client id (and the greeting) before the first await of the send itself, so
+        // concurrent duplicates wait for this send instead of racing it.
+        var claim = await _clientIds.ClaimAsync(command.SenderId, command.ClientMessageId);
+        if (claim.Earlier is { } earlier)
         {
-            return new SendResult(MessageError.None, MessageMapping.ToMessage(recent), Duplicate: true);
+            return Duplicate(earlier);
         }
 
-        while (command.ClientMessageId is not null && _byClientId.TryGetValue(clientKey, out var first))
+        if (command.IsGreeting && !_greetings.TryClaim(command.SenderId))
         {
-            try
-            {
-                return new SendResult(MessageError.None, await first, Duplicate: true);
-            }
-            catch (Exception) when (!_byClientId.ContainsKey(clientKey) || _byClientId[clientKey] != first)
-            {
-                // The first attempt failed and was forgotten: this one goes through as new.
-            }
-        }
-
-        // Claim the client id (and a greeting slot) before the first await, so concurrent
-        // duplicates wait for this send instead of racing it.
-        var outcome = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (command.ClientMessageId is not null)
-        {
-            _byClientId[clientKey] = outcome.Task;
-        }
-
-        if (command.IsGreeting && !_greetingSenders.Add(command.SenderId))
-        {
-            Forget(command, clientKey, outcome, new InvalidOperationException("Greeting already sent."), releaseGreeting: false);
-            if (await FindStored(command) is { } earlier)
-            {
-                AnnounceAgain(earlier);
-                return new SendResult(MessageError.None, earlier, Duplicate: true);
-            }
-
-            var pair = GrainFactory.GetFriendship(command.SenderId, command.RecipientId);
-            if ((await UserGrain(command.SenderId).GetRelationship(command.RecipientId)).Status == PeerStatus.Friends)
-            {
-                return SendResult.Fail(MessageError.AlreadyFriends);
-            }
-
-            // A retry after a stored greeting whose request was not filed completes the filing
-            // (not while the first greeting is still in flight: it may yet be refused).
-            if (_greeted.Contains(command.SenderId))
-            {
-                await pair.FileGreetingRequest(command.SenderId);
-            }
-
-            return SendResult.Fail(MessageError.GreetingAlreadySent);
+            claim.Fail(new InvalidOperationException("Greeting already sent."));
+            return await RepeatedGreeting(command);
         }
 
         try
         {
-            var refusal = await Admit(command);
-            if (refusal is not null)
+            if (await Admit(command) is { } refusal)
             {
-                Forget(command, clientKey, outcome, new InvalidOperationException(refusal.Error.ToString()), releaseGreeting: true);
+                Abandon(command, claim, new InvalidOperationException(refusal.Error.ToString()));
                 return refusal;
             }
 
             await EnsureCreated(command);
-            Message message;
-            try
+            var (message, duplicate) = await Store(command);
+            NotifyMembers(new NewMessageEvent(message));
+            claim.Succeed(message);
+            if (duplicate)
             {
-                message = await Store(command);
-            }
-            catch (MessageAppendException) when (command.ClientMessageId is not null)
-            {
-                // A retry of a message older than the window is refused by the database's unique
-                // index (and the grain reloads, as after any failed write): answer with the first.
-                var earlier = await FindStored(command);
-                if (earlier is null)
-                {
-                    throw;
-                }
-
-                AnnounceAgain(earlier);
-                outcome.SetResult(earlier);
-                _byClientId.Remove(clientKey);
-                return new SendResult(MessageError.None, earlier, Duplicate: true);
-            }
-
-            outcome.SetResult(message);
-            if (command.ClientMessageId is not null)
-            {
-                _byClientId.Remove(clientKey);
+                return Duplicate(message);
             }
 
             if (command.IsGreeting)
             {
-                _greeted.Add(command.SenderId);
+                _greetings.Stored(command.SenderId);
                 await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).FileGreetingRequest(command.SenderId);
             }
 
             return new SendResult(MessageError.None, message);
         }
-        catch (Exception exception) when (!outcome.Task.IsCompleted)
+        catch (Exception exception) when (!claim.IsSettled)
         {
-            Forget(command, clientKey, outcome, exception, releaseGreeting: true);
+            Abandon(command, claim, exception);
             throw;
         }
     }
@@ -251,7 +189,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             }
         }
 
-        return new ReadState(_id, member.LastReadSeq, UnreadFor(member));
+        return new ReadState(_id, member.LastReadSeq, member.UnreadOf(_lastCommittedSeq));
     }
 
     public async Task<MessageError> Hide(string userId, string messageId)
@@ -318,12 +256,70 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         return grain;
     }
 
-    /// <summary>The rules a send must pass, asked of the sender's grain that owns them; null when admitted.</summary>
+    /// <summary>The checks this grain owns: the content rules and that the two users are this conversation's members.</summary>
+    private SendResult? Check(SendMessageCommand command)
+    {
+        var contentError = MessageContent.Check(command.Content);
+        if (contentError != MessageError.None)
+        {
+            return SendResult.Fail(contentError);
+        }
+
+        return IsThisConversation(command.SenderId, command.RecipientId) ? null : SendResult.Fail(MessageError.InvalidRecipient);
+    }
+
+    /// <summary>The message in the recent window that an earlier send with the command's client id stored.</summary>
+    private Message? RecentWithClientId(SendMessageCommand command) =>
+        command.ClientMessageId is { } clientId && _window.FindByClientId(command.SenderId, clientId) is { } recent
+            ? MessageMapping.ToMessage(recent)
+            : null;
+
+    /// <summary>
+    /// A greeting from a sender who has greeted (or is greeting) already. A retry of the stored one
+    /// gets it back; otherwise it is refused, as "already friends" once the two are.
+    /// </summary>
+    private async Task<SendResult> RepeatedGreeting(SendMessageCommand command)
+    {
+        if (await FindStored(command) is { } earlier)
+        {
+            AnnounceAgain(earlier);
+            return Duplicate(earlier);
+        }
+
+        if (SendRules.IsGreetingToFriend(await UserGrain(command.SenderId).GetRelationship(command.RecipientId)))
+        {
+            return SendResult.Fail(MessageError.AlreadyFriends);
+        }
+
+        // A retry after a stored greeting whose request was not filed completes the filing
+        // (not while the first greeting is still in flight: it may yet be refused).
+        if (_greetings.IsStored(command.SenderId))
+        {
+            await GrainFactory.GetFriendship(command.SenderId, command.RecipientId).FileGreetingRequest(command.SenderId);
+        }
+
+        return SendResult.Fail(MessageError.GreetingAlreadySent);
+    }
+
+    /// <summary>The send rules and rate limits, asked of the sender's grain that owns them (<see cref="SendRules"/>); null when admitted.</summary>
     private async Task<SendResult?> Admit(SendMessageCommand command)
     {
         var admission = await UserGrain(command.SenderId).AdmitSend(command.RecipientId, command.IsGreeting);
         return admission.IsAdmitted ? null : SendResult.Fail(admission.Error, admission.RetryAfter);
     }
+
+    /// <summary>A refused or failed send frees its client id and its greeting for a later attempt.</summary>
+    private void Abandon(SendMessageCommand command, ClientIdClaims.Claim claim, Exception reason)
+    {
+        if (command.IsGreeting)
+        {
+            _greetings.Release(command.SenderId);
+        }
+
+        claim.Fail(reason);
+    }
+
+    private static SendResult Duplicate(Message message) => new(MessageError.None, message, Duplicate: true);
 
     private async Task EnsureCreated(SendMessageCommand command)
     {
@@ -345,7 +341,30 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         }
     }
 
-    private async Task<Message> Store(SendMessageCommand command)
+    /// <summary>
+    /// Stores a new message. A retry of a message older than the window is refused by the
+    /// database's unique index (and the grain reloads, as after any failed write): it gets the
+    /// first message back, marked as a duplicate.
+    /// </summary>
+    private async Task<(Message Message, bool Duplicate)> Store(SendMessageCommand command)
+    {
+        try
+        {
+            return (await Append(command), false);
+        }
+        catch (MessageAppendException) when (command.ClientMessageId is not null)
+        {
+            var earlier = await FindStored(command);
+            if (earlier is null)
+            {
+                throw;
+            }
+
+            return (earlier, true);
+        }
+    }
+
+    private async Task<Message> Append(SendMessageCommand command)
     {
         // No await between taking the seq and handing the row to the store: seqs reach the
         // group commit in order.
@@ -367,11 +386,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         Committed(stored.Seq);
         _members[command.SenderId].LastOwnSeq = Math.Max(_members[command.SenderId].LastOwnSeq, stored.Seq);
-        var message = MessageMapping.ToMessage(stored);
-
-        // Both sides: the recipient, and the sender's other tabs and devices.
-        NotifyMembers(new NewMessageEvent(message));
-        return message;
+        return MessageMapping.ToMessage(stored);
     }
 
     /// <summary>
@@ -389,23 +404,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         }
     }
 
-    private void Forget(SendMessageCommand command, (string, string) clientKey, TaskCompletionSource<Message> outcome, Exception reason, bool releaseGreeting)
-    {
-        if (command.ClientMessageId is not null && _byClientId.TryGetValue(clientKey, out var claimed) && claimed == outcome.Task)
-        {
-            _byClientId.Remove(clientKey);
-        }
-
-        if (releaseGreeting && command.IsGreeting)
-        {
-            _greetingSenders.Remove(command.SenderId);
-        }
-
-        outcome.TrySetException(reason);
-        _ = outcome.Task.Exception; // observed: duplicates waiting on it retry on their own
-    }
-
-    /// <summary>Tells every member's user grain, which numbers and publishes <paramref name="userEvent"/> for its clients.</summary>
+    /// <summary>
+    /// Tells every member's user grain, which numbers and publishes <paramref name="userEvent"/> for
+    /// its clients: for a message, the recipient and the sender's other tabs and devices.
+    /// </summary>
     private void NotifyMembers(UserEvent userEvent)
     {
         foreach (var member in _members.Keys)
@@ -449,7 +451,6 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
     }
 
-    private int UnreadFor(MemberCursor member) => (int)Math.Max(0, _lastCommittedSeq - member.EffectiveReadSeq);
 
     private async Task<IReadOnlyList<StoredMessage>> ReadBefore(long beforeSeq) =>
         beforeSeq <= 1 ? [] : _window.Before(beforeSeq, StoreChunk) ?? await store.ReadPageAsync(_id, beforeSeq, null, StoreChunk);

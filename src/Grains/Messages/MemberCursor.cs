@@ -7,6 +7,8 @@ internal sealed class MemberCursor(long lastReadSeq, long lastOwnSeq)
 
     public long LastOwnSeq { get; set; } = lastOwnSeq;
 
-    /// <summary>Sending counts as having read everything before one's own message.</summary>
-    public long EffectiveReadSeq => Math.Max(LastReadSeq, LastOwnSeq);
+    /// <summary>How far the member has read, counting their own sends (see <see cref="Unread"/>).</summary>
+    public long EffectiveReadSeq => Unread.EffectiveReadSeq(LastReadSeq, LastOwnSeq);
+
+    public int UnreadOf(long lastSeq) => Unread.Count(lastSeq, LastReadSeq, LastOwnSeq);
 }

@@ -23,22 +23,13 @@ public sealed class UserGrain(
     TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    /// <summary>Long enough to outlive any pair operation, short enough that a lost hold frees itself.</summary>
-    private static readonly TimeSpan ReservationHold = TimeSpan.FromSeconds(60);
-
     /// <summary>How long after the last owed event the position marker goes out (and how often it is retried).</summary>
     private static readonly TimeSpan MarkerDelay = TimeSpan.FromSeconds(1);
 
     private readonly FriendOptions _options = friendOptions.Value;
-    private readonly RateLimitOptions _rateLimits = rateLimitOptions.Value;
+    private readonly UserQuotas _quotas = new(rateLimitOptions.Value, time);
+    private readonly FriendSlots _slots = new(time);
 
-    // Slots held for accepts in flight, peer id → expiry. In memory on purpose: a hold lives for
-    // the span of one pair operation, and a lost one only releases capacity early.
-    private readonly Dictionary<string, DateTimeOffset> _reservations = new(StringComparer.Ordinal);
-
-    private TokenBucket? _friendRequests;
-    private TokenBucket? _messageBucket;
-    private SlidingWindowCounter? _greetings;
     private ConversationIndex? _conversations;
 
     private string _userId = "";
@@ -74,15 +65,14 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<PeerView> GetRelationship(string peerId) =>
-        Task.FromResult(Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody);
+    public Task<PeerView> GetRelationship(string peerId) => Task.FromResult(ViewOf(peerId));
 
     public Task<IReadOnlyDictionary<string, PeerView>> GetRelationships(IReadOnlyList<string> peerIds)
     {
         var views = new Dictionary<string, PeerView>(peerIds.Count, StringComparer.Ordinal);
         foreach (var peerId in peerIds)
         {
-            views[peerId] = Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody;
+            views[peerId] = ViewOf(peerId);
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, PeerView>>(views);
@@ -105,48 +95,30 @@ public sealed class UserGrain(
 
     public async Task<SendAdmission> AdmitSend(string peerId, bool isGreeting)
     {
-        var view = Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody;
-        if (view.IsBlockedEitherWay)
+        var refusal = SendRules.Check(ViewOf(peerId), isGreeting, state.State.Plan);
+        if (refusal != MessageError.None)
         {
-            return new SendAdmission(MessageError.Blocked);
+            return new SendAdmission(refusal);
         }
 
-        if (!isGreeting)
+        if (isGreeting && !_quotas.GreetingsLoaded)
         {
-            if (view.Status != PeerStatus.Friends)
-            {
-                return new SendAdmission(MessageError.NotFriends);
-            }
-
-            _messageBucket ??= new TokenBucket(_rateLimits.MessageBurst, _rateLimits.MessagesPerSecond, time);
-            return _messageBucket.TryTake(out var wait) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, wait);
+            _quotas.LoadGreetings(await messages.LoadGreetingTimesAsync(_userId, time.GetUtcNow() - UserQuotas.GreetingWindow));
         }
 
-        if (view.Status == PeerStatus.Friends)
-        {
-            return new SendAdmission(MessageError.AlreadyFriends);
-        }
-
-        if (state.State.Plan != Plan.Pro)
-        {
-            return new SendAdmission(MessageError.ProRequired);
-        }
-
-        if (_greetings is null)
-        {
-            // Seeded from storage, so a reactivation cannot reset the day's count.
-            var window = TimeSpan.FromDays(1);
-            var counter = new SlidingWindowCounter(_rateLimits.GreetingsPerDay, window, time);
-            counter.Seed(await messages.LoadGreetingTimesAsync(_userId, time.GetUtcNow() - window));
-            _greetings ??= counter;
-        }
-
-        return _greetings.TryAdd(out var retryAfter) ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
+        var taken = isGreeting ? _quotas.TryTakeGreeting(out var retryAfter) : _quotas.TryTakeMessage(out retryAfter);
+        return taken ? SendAdmission.Admitted : new SendAdmission(MessageError.RateLimited, retryAfter);
     }
 
     public Task<EventPosition> GetEventPosition() => Task.FromResult(_events.Position);
 
     public Task<EventReplay> GetEventsAfter(EventPosition position) => Task.FromResult(_events.After(position));
+
+    public Task AnnouncePosition()
+    {
+        _publisher.Publish(_userId, _events.Marker());
+        return Task.CompletedTask;
+    }
 
     public Task OnConversationActivity(ConversationActivity activity, UserEvent? userEvent)
     {
@@ -165,7 +137,7 @@ public sealed class UserGrain(
 
     public Task DeliverEvent(UserEvent userEvent)
     {
-        if (PeerSignals.SenderOf(userEvent) is { } from && Peers.TryGetValue(from, out var peer) && peer.ToView().IsBlockedEitherWay)
+        if (PeerSignals.SenderOf(userEvent) is { } from && ViewOf(from).IsBlockedEitherWay)
         {
             return Task.CompletedTask;
         }
@@ -184,44 +156,29 @@ public sealed class UserGrain(
 
     public Task<FriendshipResult> AdmitFriendRequest(string peerId)
     {
-        if (HeldSlots(exceptPeer: peerId) >= FriendLimit)
+        if (_slots.IsFull(Peers, peerId, FriendLimit))
         {
             return Task.FromResult(FriendshipResult.Fail(FriendError.FriendLimitReached));
         }
 
-        _friendRequests ??= new TokenBucket(_rateLimits.FriendRequestsPerMinute, _rateLimits.FriendRequestsPerMinute / 60.0, time);
-        return Task.FromResult(_friendRequests.TryTake(out var retryAfter)
+        return Task.FromResult(_quotas.TryTakeFriendRequest(out var retryAfter)
             ? FriendshipResult.Ok(PeerStatus.PendingOutgoing)
             : FriendshipResult.Fail(FriendError.RateLimited, retryAfter));
     }
 
-    public Task<bool> TryReserveFriendSlot(string peerId)
-    {
-        if (Peers.TryGetValue(peerId, out var entry) && entry.Status == PeerStatus.Friends)
-        {
-            return Task.FromResult(true);
-        }
-
-        if (HeldSlots(exceptPeer: peerId) >= FriendLimit)
-        {
-            return Task.FromResult(false);
-        }
-
-        _reservations[peerId] = time.GetUtcNow() + ReservationHold;
-        return Task.FromResult(true);
-    }
+    public Task<bool> TryReserveFriendSlot(string peerId) => Task.FromResult(_slots.TryReserve(Peers, peerId, FriendLimit));
 
     public Task ReleaseFriendSlot(string peerId)
     {
-        _reservations.Remove(peerId);
+        _slots.Release(peerId);
         return Task.CompletedTask;
     }
 
     public async Task ApplyPeerView(string peerId, PeerView view, long version, FriendChange change)
     {
-        _reservations.Remove(peerId);
-        var before = Peers.TryGetValue(peerId, out var existing) ? existing.ToView() : PeerView.Nobody;
-        if (existing is not null && existing.Version >= version)
+        _slots.Release(peerId);
+        var before = ViewOf(peerId);
+        if (Peers.TryGetValue(peerId, out var existing) && existing.Version >= version)
         {
             return;
         }
@@ -313,17 +270,5 @@ public sealed class UserGrain(
         return index;
     }
 
-    /// <summary>Friends plus unexpired holds, not counting <paramref name="exceptPeer"/>'s hold.</summary>
-    private int HeldSlots(string exceptPeer)
-    {
-        var now = time.GetUtcNow();
-        foreach (var expired in _reservations.Where(hold => hold.Value <= now).Select(hold => hold.Key).ToList())
-        {
-            _reservations.Remove(expired);
-        }
-
-        var holds = _reservations.Keys.Count(peer =>
-            peer != exceptPeer && !(Peers.TryGetValue(peer, out var entry) && entry.Status == PeerStatus.Friends));
-        return RelationshipIndex.CountFriends(Peers) + holds;
-    }
+    private PeerView ViewOf(string peerId) => Peers.TryGetValue(peerId, out var entry) ? entry.ToView() : PeerView.Nobody;
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Grains;
+using Social.Grains.Friends;
 using Social.Grains.Messages;
 using Social.Storage.Accounts;
 using Social.WebFront.Auth;
@@ -138,8 +139,7 @@ public static class MessagesApi
             return Problems.UserNotFound();
         }
 
-        // As for the profile: someone who blocked the caller does not exist as far as the caller can tell.
-        return (await grains.GetUser(callerId).GetRelationship(userId)).ContractRelationship is null
+        return Visibility.IsHidden(await grains.GetUser(callerId).GetRelationship(userId))
             ? Problems.UserNotFound()
             : TypedResults.Ok(new ConversationIdResponse(ConversationIds.Direct(callerId, userId)));
     }

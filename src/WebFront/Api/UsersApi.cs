@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Grains;
+using Social.Grains.Friends;
 using Social.Storage.Accounts;
 using Social.WebFront.Auth;
 
@@ -55,14 +56,10 @@ public static class UsersApi
         }
 
         var callerId = principal.UserId();
-        var relationship = callerId == userId
-            ? "none"
-            : (await grains.GetUser(callerId).GetRelationship(userId)).ContractRelationship;
-
-        // Someone who blocked the caller does not exist as far as the caller can tell.
-        return relationship is null
+        var view = callerId == userId ? PeerView.Nobody : await grains.GetUser(callerId).GetRelationship(userId);
+        return Visibility.IsHidden(view)
             ? Problems.UserNotFound()
-            : TypedResults.Ok(new UserResponse(profile.UserId, profile.Username, profile.DisplayName, relationship));
+            : TypedResults.Ok(new UserResponse(profile.UserId, profile.Username, profile.DisplayName, view.ContractRelationship!));
     }
 
     public static async Task<Results<Ok<UserSearchResponse>, ProblemHttpResult>> Search(
@@ -81,14 +78,14 @@ public static class UsersApi
 
         var callerId = principal.UserId();
         var caller = grains.GetUser(callerId);
-        var hidden = new HashSet<string>(await caller.GetBlockedEitherWay(), StringComparer.Ordinal) { callerId };
+        var hidden = Visibility.HiddenFromSearch(callerId, await caller.GetBlockedEitherWay());
 
         // Ask for enough rows that filtering out the caller and blocked users still fills the page.
         var candidates = await directory.SearchAsync(query, take + hidden.Count, cancellationToken);
         var visible = candidates.Where(profile => !hidden.Contains(profile.UserId)).Take(take).ToList();
         var relationships = await caller.GetRelationships(visible.Select(profile => profile.UserId).ToList());
         var items = visible
-            .Select(profile => new UserResponse(profile.UserId, profile.Username, profile.DisplayName, relationships[profile.UserId].ContractRelationship ?? "none"))
+            .Select(profile => new UserResponse(profile.UserId, profile.Username, profile.DisplayName, Visibility.SearchRelationship(relationships[profile.UserId])))
             .ToList();
         return TypedResults.Ok(new UserSearchResponse(items));
     }

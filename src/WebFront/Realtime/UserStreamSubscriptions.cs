@@ -81,6 +81,7 @@ public sealed partial class UserStreamSubscriptions(
                     // taken is then a gap that the next event or marker reveals and repairs.
                     entry.Delivered = await cluster.GetUser(userId).GetEventPosition();
                     entry.Handle = await Subscribe(userId, entry);
+                    _ = cluster.GetUser(userId).AnnouncePosition(); // one-way
                 }
 
                 return;

@@ -1,7 +1,7 @@
 using Social.Grains.Friends;
 using Social.Grains.Realtime;
 
-namespace Social.Grains.Tests.Rules;
+namespace Social.Rules.Tests.Friends;
 
 public sealed class RelationshipEventsTests
 {

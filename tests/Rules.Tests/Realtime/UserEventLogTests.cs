@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Social.Grains.Messages;
 using Social.Grains.Realtime;
 
-namespace Social.Grains.Tests.Rules;
+namespace Social.Rules.Tests.Realtime;
 
 public sealed class UserEventLogTests
 {

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using Social.Grains;
+using Social.Testing.Hosting;
 using Social.Testing;
 using Xunit.Abstractions;
 
@@ -57,13 +57,13 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public ServiceProcess StartSilo(string name, out int siloPort, string? adminKey = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        siloPort = FreeLoopbackPort();
-        var httpPort = FreeLoopbackPort();
+        siloPort = FreePort.Next();
+        var httpPort = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Social"] = ConnectionString,
             ["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Social__Cluster__GatewayPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
+            ["Social__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Social__Cluster__AdvertisedAddress"] = "127.0.0.1",
             ["Social__Telemetry__SiloHttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
             // The tests send faster than a person; the limits themselves are tested elsewhere.
@@ -88,7 +88,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public (ServiceProcess Process, Uri BaseAddress) StartFront(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreeLoopbackPort();
+        var port = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Social"] = ConnectionString,
@@ -265,12 +265,5 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"{exited.Name} exited during start-up:\n{string.Join('\n', exited.Log.TakeLast(40))}");
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,25 +1,19 @@
-using System.Diagnostics;
 using System.Globalization;
+using Social.Testing.Hosting;
 
 namespace Social.Cluster.Tests;
 
 /// <summary>
 /// Kills the silos and fronts a test started if the test process itself dies without cleaning up
-/// (killed by a hang timeout, say): a detached shell, in its own session, polls this process and
-/// then SIGKILLs every pid listed in a file, after checking that the pid still runs a Social dll.
-/// It exits by itself once the file is deleted, which <see cref="Dispose"/> does.
+/// (killed by a hang timeout, say): the shared <see cref="OrphanWatchdog"/> guards a file of pids
+/// and SIGKILLs each one that still runs a Social dll. <see cref="Dispose"/> deletes the file.
 /// </summary>
 public sealed class ProcessWatchdog : IDisposable
 {
-    // $1 test process id, $2 pid file ("PID" per line).
-    private const string Script = """
-        exec </dev/null >/dev/null 2>&1
-        while kill -0 "$1" && [ -f "$2" ]; do sleep 1; done
-        [ -f "$2" ] || exit 0
+    private const string Cleanup = """
         while read -r pid; do
           grep -q "Social\." "/proc/$pid/cmdline" && kill -9 "$pid"
-        done < "$2"
-        rm -f "$2"
+        done < "$guard"
         """;
 
     private readonly string _pidFile;
@@ -29,19 +23,7 @@ public sealed class ProcessWatchdog : IDisposable
     {
         _pidFile = Path.Combine(Path.GetTempPath(), $"social-cluster-test-{Guid.NewGuid():N}.pids");
         File.WriteAllText(_pidFile, "");
-        var start = new ProcessStartInfo("setsid")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "sh", "-c", Script, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), _pidFile })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the process watchdog (setsid sh).");
+        OrphanWatchdog.Start(_pidFile, Cleanup);
     }
 
     public void Watch(int processId)

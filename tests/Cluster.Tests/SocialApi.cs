@@ -1,7 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Social.Client;
 
 namespace Social.Cluster.Tests;
 
@@ -17,7 +16,7 @@ public sealed record ReceivedMessage(string ConversationId, string MessageId, lo
         message.GetProperty("content").GetString()!);
 }
 
-/// <summary>The few contract calls the cluster tests make, over plain HttpClient.</summary>
+/// <summary>The cluster tests' calls, through Social.Client over the HttpClient each test holds per front.</summary>
 public static class SocialApi
 {
     public static HttpClient Client(Uri front, TestUser? user = null)
@@ -34,27 +33,16 @@ public static class SocialApi
     public static async Task<TestUser> RegisterAsync(Uri front, string prefix, CancellationToken cancellationToken)
     {
         using var client = Client(front);
-        var username = $"{prefix}_{Guid.NewGuid():N}"[..24];
-        using var response = await client.PostAsJsonAsync("/api/auth/register", new { username, password = "correct horse battery" }, cancellationToken);
-        var body = await ExpectAsync(response, HttpStatusCode.Created, cancellationToken);
-        return new TestUser(body.GetProperty("userId").GetString()!, username, body.GetProperty("accessToken").GetString()!);
+        var auth = await Over(client).Auth.RegisterAsync(new RegisterRequest(Social.Testing.Users.TestUsers.NewUsername(prefix)[..24], Social.Testing.Users.TestUsers.Password), cancellationToken);
+        return new TestUser(auth.UserId, auth.Username, auth.AccessToken);
     }
 
     /// <summary>A asks on one front, B accepts on another; returns their conversation id.</summary>
     public static async Task<string> BefriendAsync(HttpClient a, TestUser aUser, HttpClient b, TestUser bUser, CancellationToken cancellationToken)
     {
-        using (var request = await a.PostAsync($"/api/friends/request/{bUser.UserId}", null, cancellationToken))
-        {
-            await ExpectAsync(request, HttpStatusCode.OK, cancellationToken);
-        }
-
-        using (var accept = await b.PostAsync($"/api/friends/accept/{aUser.UserId}", null, cancellationToken))
-        {
-            await ExpectAsync(accept, HttpStatusCode.OK, cancellationToken);
-        }
-
-        using var conversation = await a.GetAsync($"/api/messages/conversations/with/{bUser.UserId}", cancellationToken);
-        return (await ExpectAsync(conversation, HttpStatusCode.OK, cancellationToken)).GetProperty("conversationId").GetString()!;
+        await Over(a).Friends.RequestAsync(bUser.UserId, cancellationToken);
+        await Over(b).Friends.AcceptAsync(aUser.UserId, cancellationToken);
+        return await Over(a).Messages.GetConversationIdAsync(bUser.UserId, cancellationToken);
     }
 
     /// <summary>One POST /api/messages/send: the message when it was acknowledged (201, or 200 for a retry), else the status or error.</summary>
@@ -62,13 +50,12 @@ public static class SocialApi
     {
         try
         {
-            using var response = await sender.PostAsJsonAsync("/api/messages/send", new { recipientId, content, clientMessageId }, cancellationToken);
-            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
-            {
-                return (ReceivedMessage.From(await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)), ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            return (null, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var message = await Over(sender).Messages.SendAsync(new SendMessageRequest(recipientId, content, clientMessageId), cancellationToken);
+            return (new ReceivedMessage(message.ConversationId, message.MessageId, message.Seq, message.Content), "acknowledged");
+        }
+        catch (SocialApiException refused)
+        {
+            return (null, refused.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? refused.Code);
         }
         catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -80,28 +67,14 @@ public static class SocialApi
     public static async Task<List<ReceivedMessage>> HistoryAsync(HttpClient reader, string conversationId, long afterSeq, CancellationToken cancellationToken)
     {
         var messages = new List<ReceivedMessage>();
-        while (true)
+        await foreach (var message in Over(reader).Messages.ReadAfterAsync(conversationId, afterSeq, cancellationToken))
         {
-            using var response = await reader.GetAsync($"/api/messages/{conversationId}?afterSeq={afterSeq}&limit=100", cancellationToken);
-            var page = await ExpectAsync(response, HttpStatusCode.OK, cancellationToken);
-            foreach (var item in page.GetProperty("items").EnumerateArray())
-            {
-                messages.Add(ReceivedMessage.From(item));
-            }
-
-            if (!page.GetProperty("hasMore").GetBoolean() || messages.Count == 0)
-            {
-                return messages;
-            }
-
-            afterSeq = messages[^1].Seq;
+            messages.Add(new ReceivedMessage(message.ConversationId, message.MessageId, message.Seq, message.Content));
         }
+
+        return messages;
     }
 
-    private static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    /// <summary>The library over a test's HttpClient (its default Authorization header names the user).</summary>
+    private static SocialClient Over(HttpClient http) => new(http, new SocialClientOptions { BaseAddress = http.BaseAddress });
 }

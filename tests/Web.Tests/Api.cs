@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Social.Client;
 
 namespace Social.Web.Tests;
 
@@ -17,14 +15,12 @@ public static class Api
 
     public static async Task<TestUser> RegisterAsync(this WebServer server, string name, string? displayName = null)
     {
-        using var client = server.CreateLoopbackClient();
-        var username = NewUsername(name);
-        var response = await client.PostAsJsonAsync("/api/auth/register", new { username, password = Password, displayName });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new TestUser(body.GetProperty("userId").GetString()!, username, Password, body.GetProperty("accessToken").GetString()!);
+        using var client = server.SocialClient();
+        var auth = await client.Auth.RegisterAsync(new RegisterRequest(NewUsername(name), Password, displayName));
+        return new TestUser(auth.UserId, auth.Username, Password, auth.AccessToken);
     }
 
+    /// <summary>A raw HttpClient acting as <paramref name="user"/>, for checks on status codes.</summary>
     public static HttpClient ClientFor(this WebServer server, TestUser user)
     {
         var client = server.CreateLoopbackClient();
@@ -34,17 +30,27 @@ public static class Api
 
     public static async Task MakeFriendsAsync(this WebServer server, TestUser a, TestUser b)
     {
-        using var asA = server.ClientFor(a);
-        using var asB = server.ClientFor(b);
-        Assert.Equal(HttpStatusCode.OK, (await asA.PostAsync(new Uri($"/api/friends/request/{b.UserId}", UriKind.Relative), null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await asB.PostAsync(new Uri($"/api/friends/accept/{a.UserId}", UriKind.Relative), null)).StatusCode);
+        using var asA = server.SocialClient(a);
+        using var asB = server.SocialClient(b);
+        await asA.Friends.RequestAsync(b.UserId);
+        await asB.Friends.AcceptAsync(a.UserId);
     }
 
-    public static async Task<JsonElement> SendAsync(this WebServer server, TestUser from, TestUser to, string content)
+    public static async Task<Message> SendAsync(this WebServer server, TestUser from, TestUser to, string content)
     {
-        using var client = server.ClientFor(from);
-        var response = await client.PostAsJsonAsync("/api/messages/send", new { recipientId = to.UserId, content, clientMessageId = Guid.NewGuid().ToString("N") });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"send: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var client = server.SocialClient(from);
+        return await client.Messages.SendAsync(new SendMessageRequest(to.UserId, content, Guid.NewGuid().ToString("N")));
+    }
+
+    /// <summary>Social.Client on this server, signed in as <paramref name="user"/> when given.</summary>
+    public static SocialClient SocialClient(this WebServer server, TestUser? user = null)
+    {
+        var client = new SocialClient(server.BaseAddress);
+        if (user is not null)
+        {
+            client.UseAccessToken(user.AccessToken);
+        }
+
+        return client;
     }
 }

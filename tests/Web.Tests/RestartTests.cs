@@ -1,5 +1,6 @@
-using Social.Grains;
 using Social.Grains.Realtime;
+using Social.Grains;
+using Social.Testing.Hosting;
 using Social.Testing;
 
 namespace Social.Web.Tests;
@@ -13,7 +14,7 @@ public sealed class RestartTests(BrowserFixture browser)
     {
         var postgres = await PostgresServer.GetAsync();
         var connectionString = await postgres.CreateDatabaseAsync("webrestart");
-        var port = WebServer.FreePort();
+        var port = FreePort.Next();
         var server = await WebServer.StartAsync(port, connectionString);
         IBrowserContext? contextA = null, contextB = null;
         try

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Social.Testing.Hosting;
 
 namespace Social.Web.Tests;
 
@@ -28,8 +28,8 @@ public sealed class WebServer : WebApplicationFactory<Program>
             ["ConnectionStrings:Social"] = connectionString,
             ["Admin:ApiKey"] = AdminKey,
             ["Social:Auth:SigningKey"] = SigningKey,
-            ["Social:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Social:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Social:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Social:Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Social:RateLimits:RegistrationsPerMinute"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -47,7 +47,7 @@ public sealed class WebServer : WebApplicationFactory<Program>
     /// <summary>Starts a server on <paramref name="port"/> (0: a free one) and waits until it is ready.</summary>
     public static async Task<WebServer> StartAsync(int port = 0, string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var server = new WebServer(port == 0 ? FreePort() : port, connectionString, settings);
+        var server = new WebServer(port == 0 ? FreePort.Next() : port, connectionString, settings);
         try
         {
             server.StartServer();
@@ -78,12 +78,5 @@ public sealed class WebServer : WebApplicationFactory<Program>
         }
 
         builder.UseEnvironment("Testing");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

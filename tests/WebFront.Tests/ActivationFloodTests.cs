@@ -26,7 +26,7 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         });
 
-        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("ConversationGrain") <= baseline, TimeSpan.FromSeconds(30), "the conversation grains are gone");
+        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("ConversationGrain") <= baseline, "the conversation grains are gone", TimeSpan.FromSeconds(30));
         output.WriteLine($"RSS {rssBefore} MB before, {WorkingSetMegabytes()} MB after 2,000 lookups of random conversations");
     }
 
@@ -59,7 +59,7 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
             await (await caller.PostAsync($"/api/friends/accept/{other.UserId}", null)).AssertProblemAsync(HttpStatusCode.NotFound, "no_pending_request");
         }
 
-        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("FriendshipGrain") <= baseline, TimeSpan.FromSeconds(30), "the pair grains are gone");
+        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("FriendshipGrain") <= baseline, "the pair grains are gone", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
             await response.AssertProblemAsync(HttpStatusCode.Forbidden, "not_friends");
         }
 
-        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("ConversationGrain") <= baseline, TimeSpan.FromSeconds(30), "the conversation grains are gone");
+        await Eventually.WaitUntilAsync(async () => await ActivationsAsync("ConversationGrain") <= baseline, "the conversation grains are gone", TimeSpan.FromSeconds(30));
     }
 
     private async Task<int> ActivationsAsync(string grainClass)

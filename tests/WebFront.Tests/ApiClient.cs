@@ -2,23 +2,27 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Social.Client;
+using Social.Testing.Users;
 
 namespace Social.WebFront.Tests;
 
 public sealed record RegisteredUser(string UserId, string Username, string AccessToken);
 
-/// <summary>Small helpers over HttpClient that speak the contract.</summary>
+/// <summary>
+/// Helpers for the tests of the HTTP surface itself: registration through Social.Client, then raw
+/// HttpClient calls with a bearer token and assertions on the problem responses.
+/// </summary>
 public static class ApiClient
 {
-    public static string NewUsername(string prefix = "u") => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(32, prefix.Length + 25)];
+    public static string NewUsername(string prefix = "u") => TestUsers.NewUsername(prefix);
 
-    public static async Task<RegisteredUser> RegisterAsync(this HttpClient client, string? username = null, string password = "correct horse battery", string? address = null)
+    /// <summary>Registers through Social.Client over <paramref name="client"/> (the test server's handler).</summary>
+    public static async Task<RegisteredUser> RegisterAsync(this HttpClient client, string? username = null, string password = TestUsers.Password, string? address = null)
     {
-        username ??= NewUsername();
-        var response = await client.PostAsJsonAsync("/api/auth/register", new { username, password, address });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new RegisteredUser(body.GetProperty("userId").GetString()!, body.GetProperty("username").GetString()!, body.GetProperty("accessToken").GetString()!);
+        using var social = new SocialClient(client, new SocialClientOptions { BaseAddress = client.BaseAddress });
+        var auth = await social.Auth.RegisterAsync(new RegisterRequest(username ?? NewUsername(), password, Address: address));
+        return new RegisteredUser(auth.UserId, auth.Username, auth.AccessToken);
     }
 
     public static HttpClient As(this HttpClient client, RegisteredUser user)

@@ -56,8 +56,8 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
                     sockets.Add(socket);
                     return first.GetProperty("type").GetString() == "auth_ok";
                 },
-                TimeSpan.FromSeconds(10),
-                "a closed connection made room for a new one");
+                "a closed connection made room for a new one",
+                TimeSpan.FromSeconds(10));
         }
         finally
         {

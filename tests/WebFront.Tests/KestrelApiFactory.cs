@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Social.Testing.Server;
 
 namespace Social.WebFront.Tests;
 
@@ -13,17 +11,11 @@ public class KestrelApiFactory : SocialApiFactory
     }
 
     protected KestrelApiFactory(IReadOnlyDictionary<string, string?>? settings)
-        : base(connectionString: null, settings)
+        : base(new SocialTestServerOptions { Kestrel = true, Settings = settings ?? new Dictionary<string, string?>() })
     {
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-        StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
     }
 
-    public Uri BaseAddress { get; }
-
-    public HttpClient CreateLoopbackClient() => new() { BaseAddress = BaseAddress };
+    public HttpClient CreateLoopbackClient() => CreateHttpClient();
 }
 
 [CollectionDefinition(Name)]

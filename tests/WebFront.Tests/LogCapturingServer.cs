@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Social.WebFront.Tests;
@@ -26,16 +23,12 @@ public sealed class LogCapturingServer : SocialApiFactory
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
         })
     {
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-        StartServer();
-        BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        StartKestrel();
     }
-
-    public Uri BaseAddress { get; }
 
     public IReadOnlyCollection<LogEntry> Entries => _sink.Entries;
 
-    public HttpClient CreateLoopbackClient() => new() { BaseAddress = BaseAddress };
+    public HttpClient CreateLoopbackClient() => CreateHttpClient();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Social.LoadTest;
 using Social.LoadTest.Hosting;
 using Social.LoadTest.Measuring;
 using Social.LoadTest.Modes;
+using Social.LoadTest;
+using Social.Testing.Hosting;
 
 // The load tester (issues 3 and 4): simulated users as real SignalR connections sending to their
 // friends (signalr, the default), durable sends straight through the grains (grains) or through
@@ -225,7 +226,7 @@ signalR.SetAction(SignalRAction);
 grains.SetAction((parsed, _) => RunAsync(parsed, "grains", async ct =>
 {
     var serverOptions = Server(parsed);
-    DurablePostgres? own = null;
+    LocalPostgres? own = null;
     try
     {
         var connectionString = serverOptions.Postgres;

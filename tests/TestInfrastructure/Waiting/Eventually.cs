@@ -8,7 +8,7 @@ namespace Social.Testing.Waiting;
 public static class Eventually
 {
     /// <summary>The default patience: generous, because a pass costs only as long as the condition takes.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 

@@ -54,12 +54,14 @@ public sealed class TelemetryServer : IAsyncLifetime, IDisposable
     /// <summary>Scrapes until <paramref name="done"/> holds (10 s at most), and returns the last scrape.</summary>
     public async Task<Scrape> ScrapeUntilAsync(Func<Scrape, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
         var scrape = await ScrapeAsync();
-        while (!done(scrape) && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(50);
-            scrape = await ScrapeAsync();
+            await Eventually.WaitUntilAsync(async () => done(scrape = await ScrapeAsync()), "the scrape shows what the test waits for", TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // The caller asserts on the last scrape, which says what is missing.
         }
 
         return scrape;
@@ -70,14 +72,7 @@ public sealed class TelemetryServer : IAsyncLifetime, IDisposable
         ["Social:RateLimits:FailedLoginsPerWindow"] = "1",
     })
     {
-        public Uri BaseAddress { get; private set; } = null!;
-
-        public void Start()
-        {
-            UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
-            StartServer();
-            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        }
+        public void Start() => StartKestrel();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Social.Grains.Hosting;
 using Social.LoadTest.Measuring;
 using Social.Storage;
+using Social.Testing.Hosting;
 
 namespace Social.LoadTest.Hosting;
 
@@ -26,8 +27,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Social"] = connectionString,
-            ["Social:Cluster:SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Social:Cluster:GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Social:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Social:Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Social:RateLimits:FriendRequestsPerMinute"] = "1000000",
             ["Social:RateLimits:MessagesPerSecond"] = "1000000",
             ["Social:RateLimits:MessageBurst"] = "1000000",

@@ -1,19 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace Social.LoadTest.Hosting;
 
 public static class Loopback
 {
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Only loopback targets: a load test never sends traffic off this machine.</summary>
     public static Uri RequireLoopback(Uri url)
     {

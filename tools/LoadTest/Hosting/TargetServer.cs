@@ -1,6 +1,7 @@
 using Npgsql;
 using Social.LoadTest.Clients;
 using Social.LoadTest.Measuring;
+using Social.Testing.Hosting;
 
 namespace Social.LoadTest.Hosting;
 
@@ -25,7 +26,7 @@ public sealed record DatabaseFacts(string Kind, string? Version, string? Fsync, 
 public sealed class TargetServer : IAsyncDisposable
 {
     private TargetServer(Uri baseAddress, int? pid, string? signingKey, string? connectionString, DatabaseFacts database,
-        DurablePostgres? postgres, WebFrontProcess? process)
+        LocalPostgres? postgres, WebFrontProcess? process)
     {
         BaseAddress = baseAddress;
         ProcessId = pid;
@@ -48,7 +49,7 @@ public sealed class TargetServer : IAsyncDisposable
 
     public DatabaseFacts Database { get; }
 
-    public DurablePostgres? Postgres { get; }
+    public LocalPostgres? Postgres { get; }
 
     public WebFrontProcess? Process { get; }
 
@@ -63,7 +64,7 @@ public sealed class TargetServer : IAsyncDisposable
             return new TargetServer(url, options.ServerPid, options.SigningKey, options.Postgres, facts, null, null);
         }
 
-        DurablePostgres? postgres = null;
+        LocalPostgres? postgres = null;
         try
         {
             string? connectionString;

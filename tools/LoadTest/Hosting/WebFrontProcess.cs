@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Social.Testing.Hosting;
 
 namespace Social.LoadTest.Hosting;
 
@@ -18,6 +19,7 @@ public sealed class WebFrontProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private int _disposed;
+    private string? _watchdogGuard;
 
     private WebFrontProcess(Process process, Uri baseAddress)
     {
@@ -44,7 +46,7 @@ public sealed class WebFrontProcess : IAsyncDisposable
                 $"{assemblyPath} does not exist. Build it (dotnet build -c Release tools/LoadTest builds it too) or pass --webfront.", assemblyPath);
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{Loopback.FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { assemblyPath, "--urls", baseAddress.ToString().TrimEnd('/') },
@@ -61,8 +63,8 @@ public sealed class WebFrontProcess : IAsyncDisposable
             environment["ConnectionStrings__Social"] = connectionString;
         }
 
-        environment["Social__Cluster__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
-        environment["Social__Cluster__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
+        environment["Social__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        environment["Social__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
         environment["Social__RateLimits__RegistrationsPerMinute"] = "1000000";
         environment["Social__RateLimits__RequestsPerSecond"] = "1000000";
         environment["Social__RateLimits__RequestBurst"] = "1000000";
@@ -84,7 +86,7 @@ public sealed class WebFrontProcess : IAsyncDisposable
             process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            StartWatchdog(process.Id);
+            server._watchdogGuard = StartWatchdog(process.Id);
             await server.WaitUntilReadyAsync(cancellationToken);
             return server;
         }
@@ -130,6 +132,10 @@ public sealed class WebFrontProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            if (_watchdogGuard is not null)
+            {
+                File.Delete(_watchdogGuard);
+            }
         }
     }
 
@@ -185,27 +191,12 @@ public sealed class WebFrontProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A detached shell that kills the child once this process is gone; it exits when the child ends first.</summary>
-    private static void StartWatchdog(int childId)
+    /// <summary>Kills the child once this process is gone (the shared <see cref="OrphanWatchdog"/>); disposing deletes the guard file first.</summary>
+    private static string StartWatchdog(int childId)
     {
-        const string Script = """
-            exec </dev/null >/dev/null 2>&1
-            while kill -0 "$1"; do kill -0 "$2" || exit 0; sleep 2; done
-            kill -9 "$2"
-            """;
-        var start = new ProcessStartInfo("setsid")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "sh", "-c", Script, "watchdog",
-            Environment.ProcessId.ToString(CultureInfo.InvariantCulture), childId.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var watchdog = Process.Start(start);
+        var guard = Path.Combine(Path.GetTempPath(), $"social-loadtest-front-{Guid.NewGuid():N}.pid");
+        File.WriteAllText(guard, childId.ToString(CultureInfo.InvariantCulture));
+        OrphanWatchdog.Start(guard, "kill -9 \"$1\"", childId.ToString(CultureInfo.InvariantCulture));
+        return guard;
     }
 }

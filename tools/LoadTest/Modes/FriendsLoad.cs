@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Social.LoadTest.Clients;
 using Social.LoadTest.Hosting;
 using Social.LoadTest.Measuring;
+using Social.Testing.Hosting;
 
 namespace Social.LoadTest.Modes;
 
@@ -48,7 +49,7 @@ public static class FriendsLoad
         return (result, database);
     }
 
-    public static async Task<DurablePostgres> StartPostgresAsync(bool noFsync, CancellationToken cancellationToken)
+    public static async Task<LocalPostgres> StartPostgresAsync(bool noFsync, CancellationToken cancellationToken)
     {
         Progress.Say(noFsync ? "Starting PostgreSQL (fsync OFF, not durable)..." : "Starting PostgreSQL (fsync on, synchronous_commit on)...");
         return await DurablePostgres.StartAsync(!noFsync, cancellationToken);

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Social.Client;
+using Social.Testing.Hosting;
 
-namespace Social.Testing.Hosting;
+namespace Social.Testing.Server;
 
 /// <summary>
 /// The real WebFront (HTTP pipeline, auth, in-process silo on its own free ports) for tests:
@@ -22,7 +23,7 @@ public class SocialTestServer : WebApplicationFactory<Program>
     private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private readonly Dictionary<string, string?> _settings;
-    private readonly bool _kestrel;
+    private bool _kestrel;
 
     /// <summary>A server as <paramref name="options"/> says (in memory, generous limits, when null).</summary>
     public SocialTestServer(SocialTestServerOptions? options = null)
@@ -47,21 +48,15 @@ public class SocialTestServer : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        _kestrel = options.Kestrel;
+        BaseAddress = ClientOptions.BaseAddress;
         if (options.Kestrel)
         {
-            UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, options.Port ?? 0));
-            StartServer();
-            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        }
-        else
-        {
-            BaseAddress = ClientOptions.BaseAddress;
+            StartKestrel(options.Port ?? 0);
         }
     }
 
     /// <summary>Where the server answers: a loopback URL on Kestrel, the test server's otherwise.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; }
 
     /// <summary>A plain HTTP client for this server (for malformed requests and raw checks).</summary>
     public HttpClient CreateHttpClient() => _kestrel ? new HttpClient { BaseAddress = BaseAddress } : CreateClient();
@@ -74,6 +69,15 @@ public class SocialTestServer : WebApplicationFactory<Program>
         options.Realtime.MaxRetryDelay = TimeSpan.FromSeconds(1);
         configure?.Invoke(options);
         return new SocialClient(CreateHttpClient(), options);
+    }
+
+    /// <summary>Starts the server on Kestrel on 127.0.0.1 (for a subclass that must set itself up first).</summary>
+    protected void StartKestrel(int port = 0)
+    {
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
+        StartServer();
+        BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _kestrel = true;
     }
 
     /// <inheritdoc />

@@ -75,7 +75,7 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
 
         var time = a.Page.Locator("#message-list .message time").Last;
         var title = await time.GetAttributeAsync("title");
-        var createdAt = sent.GetProperty("createdAt").GetDateTimeOffset();
+        var createdAt = sent.CreatedAt;
         Assert.Contains(createdAt.ToLocalTime().Year.ToString(System.Globalization.CultureInfo.InvariantCulture), title);
     }
 

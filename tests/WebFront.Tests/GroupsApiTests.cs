@@ -91,7 +91,7 @@ public sealed class GroupsApiTests(KestrelApiFactory server) : IAsyncLifetime
     private static async Task<JsonElement> ReadEventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
     {
         var value = await read();
-        await Eventually.WaitUntilAsync(async () => done(value = await read()), TimeSpan.FromSeconds(10), "the read matches");
+        await Eventually.WaitUntilAsync(async () => done(value = await read()), "the read matches", TimeSpan.FromSeconds(10));
         return value;
     }
 

@@ -295,7 +295,7 @@ groupFanout.SetAction((parsed, _) => RunAsync(parsed, "group-fanout", async ct =
 groupSends.SetAction((parsed, _) => RunAsync(parsed, "group-sends", async ct =>
 {
     var serverOptions = Server(parsed);
-    DurablePostgres? own = null;
+    LocalPostgres? own = null;
     try
     {
         var connectionString = serverOptions.Postgres;

@@ -160,6 +160,19 @@ SignalROptions SignalROptionsOf(ParseResult parsed)
 SendPlan SendPlanOf(ParseResult parsed) =>
     new(Math.Max(1, parsed.GetValue(concurrency)), parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(grainsDuration)));
 
+// The modes whose silo runs inside the tester: on --postgres, or on a durable server of their own.
+async Task<(object Result, DatabaseFacts? Database, string Note)> InProcessSiloRunAsync<T>(
+    ParseResult parsed, CancellationToken ct, Func<string, CancellationToken, Task<T>> run)
+    where T : notnull
+{
+    var serverOptions = Server(parsed);
+    await using var own = serverOptions.Postgres is null ? await FriendsLoad.StartPostgresAsync(serverOptions.NoFsync, ct) : null;
+    var connectionString = serverOptions.Postgres ?? own!.ConnectionString;
+    var database = await TargetServer.DatabaseFactsAsync(own is null ? "given (--postgres)" : "own server, temporary directory", connectionString, ct);
+    var result = await run(connectionString, ct);
+    return (result, database, "The silo runs inside the load tester, on the same 2 cores as PostgreSQL.");
+}
+
 async Task<int> RunAsync(ParseResult parsed, string mode, Func<CancellationToken, Task<(object Result, DatabaseFacts? Database, string Note)>> run)
 {
     using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(parsed.GetValue(timeout)));
@@ -223,33 +236,9 @@ async Task<int> SignalRAction(ParseResult parsed, CancellationToken _)
 root.SetAction(SignalRAction);
 signalR.SetAction(SignalRAction);
 
-grains.SetAction((parsed, _) => RunAsync(parsed, "grains", async ct =>
-{
-    var serverOptions = Server(parsed);
-    LocalPostgres? own = null;
-    try
-    {
-        var connectionString = serverOptions.Postgres;
-        if (connectionString is null)
-        {
-            own = await FriendsLoad.StartPostgresAsync(serverOptions.NoFsync, ct);
-            connectionString = own.ConnectionString;
-        }
-
-        var database = await TargetServer.DatabaseFactsAsync(own is null ? "given (--postgres)" : "own server, temporary directory", connectionString, ct);
-        var options = new GrainsOptions(parsed.GetValue(pairs), SendPlanOf(parsed), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)),
-            Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
-        var result = await GrainsLoad.RunAsync(options, connectionString, ct);
-        return (result, database, "The silo runs inside the load tester, on the same 2 cores as PostgreSQL.");
-    }
-    finally
-    {
-        if (own is not null)
-        {
-            await own.DisposeAsync();
-        }
-    }
-}));
+grains.SetAction((parsed, _) => RunAsync(parsed, "grains", ct => InProcessSiloRunAsync(parsed, ct, (connectionString, token) =>
+    GrainsLoad.RunAsync(new GrainsOptions(parsed.GetValue(pairs), SendPlanOf(parsed), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)),
+        Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait))), connectionString, token))));
 
 rest.SetAction((parsed, _) => RunAsync(parsed, "rest", async ct =>
 {
@@ -292,32 +281,8 @@ groupFanout.SetAction((parsed, _) => RunAsync(parsed, "group-fanout", async ct =
     return (result, server.Database, SharedMachineNote);
 }));
 
-groupSends.SetAction((parsed, _) => RunAsync(parsed, "group-sends", async ct =>
-{
-    var serverOptions = Server(parsed);
-    LocalPostgres? own = null;
-    try
-    {
-        var connectionString = serverOptions.Postgres;
-        if (connectionString is null)
-        {
-            own = await FriendsLoad.StartPostgresAsync(serverOptions.NoFsync, ct);
-            connectionString = own.ConnectionString;
-        }
-
-        var database = await TargetServer.DatabaseFactsAsync(own is null ? "given (--postgres)" : "own server, temporary directory", connectionString, ct);
-        var options = new SmallGroupsOptions(Math.Max(1, parsed.GetValue(smallGroups)), Math.Max(2, parsed.GetValue(groupSize)), SendPlanOf(parsed),
-            TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)), Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait)));
-        var result = await SmallGroupsLoad.RunAsync(options, connectionString, ct);
-        return (result, database, "The silo runs inside the load tester, on the same 2 cores as PostgreSQL.");
-    }
-    finally
-    {
-        if (own is not null)
-        {
-            await own.DisposeAsync();
-        }
-    }
-}));
+groupSends.SetAction((parsed, _) => RunAsync(parsed, "group-sends", ct => InProcessSiloRunAsync(parsed, ct, (connectionString, token) =>
+    SmallGroupsLoad.RunAsync(new SmallGroupsOptions(Math.Max(1, parsed.GetValue(smallGroups)), Math.Max(2, parsed.GetValue(groupSize)), SendPlanOf(parsed),
+        TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)), Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait))), connectionString, token))));
 
 return await root.Parse(args).InvokeAsync();

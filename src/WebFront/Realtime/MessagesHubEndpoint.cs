@@ -27,6 +27,8 @@ public static class MessagesHubEndpoint
         {
             var subscriptions = connection.ApplicationServices.GetRequiredService<UserStreamSubscriptions>();
             var presence = connection.ApplicationServices.GetRequiredService<Presence.PresenceTracker>();
+            var stopping = connection.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            connection.Use(next => context => ClosedOnStopAsync(context, next, stopping));
             connection.Use(next => context => SubscribedAsync(context, next, subscriptions, presence));
             connection.UseHub<MessagesHub>();
         });
@@ -43,6 +45,17 @@ public static class MessagesHubEndpoint
             endpoint.Metadata.Add(new HubMetadata(typeof(MessagesHub)));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// A front that stops closes its connections at once, so clients reconnect to another front
+    /// and the in-process silo keeps the shutdown time for its own graceful stop; otherwise
+    /// Kestrel would wait out the whole shutdown timeout for these long-lived connections.
+    /// </summary>
+    private static async Task ClosedOnStopAsync(ConnectionContext context, ConnectionDelegate next, CancellationToken stopping)
+    {
+        using var closeOnStop = stopping.Register(static state => ((ConnectionContext)state!).Abort(), context);
+        await next(context);
     }
 
     /// <summary>Runs the rest of the connection (handshake, hub) inside the user's stream subscription.</summary>

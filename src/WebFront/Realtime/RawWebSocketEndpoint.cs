@@ -47,7 +47,9 @@ public static class RawWebSocketEndpoint
         }
 
         var (userId, resume, expiresAt) = auth.Value;
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Ends with the token's lifetime, the client, or the front stopping (so clients move to another front at once).
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         if (expiresAt is { } expiry)
         {
             session.CancelAfter(Max(expiry - time.GetUtcNow(), TimeSpan.Zero));
@@ -91,6 +93,12 @@ public static class RawWebSocketEndpoint
             await presence.DisconnectedAsync(userId, context.TraceIdentifier);
             connections.Remove(userId, connection);
             await subscriptions.RemoveConnectionAsync(userId);
+        }
+
+        if (stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+            return;
         }
 
         if (!context.RequestAborted.IsCancellationRequested && session.IsCancellationRequested)

@@ -63,22 +63,26 @@ public sealed class RealtimeTests(SharedServer server)
         await using var bobLive = bob.Client.Connect();
         await bobLive.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var heard in bobLive.ReadEventsAsync(timeout.Token))
-            {
-                if (heard is NewMessageEvent { Message.Content: "streamed" } message)
-                {
-                    return message.Message;
-                }
-            }
+        await using var events = bobLive.ReadEventsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
 
-            return null;
-        });
-        await Eventually.WaitUntilAsync(() => !reading.IsCompleted, "the reader subscribed");
-
+        // The first MoveNextAsync runs the reader up to its first wait, so it is registered before the send.
+        var next = events.MoveNextAsync();
         await alice.Client.Messages.SendAsync(new SendMessageRequest(bob.UserId, "streamed"));
-        Assert.Equal(alice.UserId, (await reading)?.SenderId);
+
+        Message? streamed = null;
+        while (streamed is null && await next)
+        {
+            if (events.Current is NewMessageEvent { Message.Content: "streamed" } heard)
+            {
+                streamed = heard.Message;
+            }
+            else
+            {
+                next = events.MoveNextAsync();
+            }
+        }
+
+        Assert.Equal(alice.UserId, streamed?.SenderId);
     }
 
     [Fact]

@@ -35,7 +35,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Social:Groups:MaxMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Properties["Social:Presence:Lease"] = PresenceLease.ToString();
         builder.Properties["Social:Presence:CoalesceWindow"] = "00:00:00.500";
-        builder.Properties["Social:Streams:WakingQueues"] = "true"; // off by default until a hung silo no longer slows it (BENCHMARKS.md)
         builder.AddSiloBuilderConfigurator<MemorySiloConfigurator>();
         builder.AddClientBuilderConfigurator<StreamingClientConfigurator>();
         Cluster = builder.Build();

@@ -10,6 +10,17 @@ public sealed class SocialClusterOptions
     /// <summary>Orleans' <see cref="ClusterMembershipOptions"/>, bound over <see cref="SocialMembershipDefaults"/>.</summary>
     public const string MembershipSection = "Social:Cluster:Membership";
 
+    /// <summary>Orleans' <see cref="SiloMessagingOptions"/>, bound over <see cref="SiloResponseTimeout"/>.</summary>
+    public const string SiloMessagingSection = "Social:Cluster:SiloMessaging";
+
+    /// <summary>
+    /// How long a silo waits for a call's response (Orleans: 30 s), the same as the fronts'. A call
+    /// routed through a hung silo (a stream agent's handshake with a front, through that silo's
+    /// gateway) is not failed when the silo is declared dead, and the agent pauses its whole queue
+    /// meanwhile; this bounds that pause. Nothing longer is useful: the front has given up by then.
+    /// </summary>
+    public static readonly TimeSpan SiloResponseTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Silo-to-silo port.</summary>
     public int SiloPort { get; set; } = 11111;
 

@@ -32,6 +32,9 @@ public static class SocialSiloExtensions
         silo.Services.AddOptions<ClusterMembershipOptions>()
             .Configure(SocialMembershipDefaults.Apply)
             .Bind(configuration.GetSection(SocialClusterOptions.MembershipSection));
+        silo.Services.AddOptions<SiloMessagingOptions>()
+            .Configure(options => options.ResponseTimeout = SocialClusterOptions.SiloResponseTimeout)
+            .Bind(configuration.GetSection(SocialClusterOptions.SiloMessagingSection));
 
         var cluster = configuration.GetSection(SocialClusterOptions.Section).Get<SocialClusterOptions>() ?? new SocialClusterOptions();
         var connectionString = configuration.GetConnectionString("Social");

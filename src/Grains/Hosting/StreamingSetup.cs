@@ -40,7 +40,7 @@ public static class StreamingSetup
     /// </summary>
     public static ISiloBuilder AddSocialStreams(this ISiloBuilder silo)
     {
-        silo.UseStreamQueueGrain(silo.Configuration.GetValue(WakingQueuesKey, defaultValue: false));
+        silo.UseStreamQueueGrain(silo.Configuration.GetValue(WakingQueuesKey, defaultValue: true));
         silo.AddMemoryStreams(UserStreams.Provider, streams =>
         {
             streams.ConfigurePartitioning(QueueCount);

@@ -78,9 +78,12 @@ public static class SocialMetrics
         }
     }
 
-    /// <summary>A send refused by a front at capacity (503 <c>unavailable</c>), before any grain saw it.</summary>
-    public static void SendShed() =>
-        MessagesRefused.Add(1, new KeyValuePair<string, object?>("code", "unavailable"));
+    /// <summary>
+    /// A send refused by a front at capacity (503 <c>unavailable</c>), before any grain saw it;
+    /// <paramref name="reason"/> says which limit: <c>in_flight</c> or <c>saturated</c>.
+    /// </summary>
+    public static void SendShed(string reason) =>
+        MessagesRefused.Add(1, new KeyValuePair<string, object?>("code", "unavailable"), new KeyValuePair<string, object?>("reason", reason));
 
     public static void FriendOperation(string operation, FriendError error)
     {

@@ -21,4 +21,20 @@ public sealed class OverloadOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a work item may wait for a thread-pool thread before the process counts as busy;
+    /// zero switches the check off. Sends are refused while it has been busy for a whole
+    /// <see cref="SaturationWindow"/> (see <see cref="ThreadPoolLag"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan MaxThreadPoolLag { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long the thread pool must stay busy before sends are refused for it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan SaturationWindow { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often the thread pool is probed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan ThreadPoolProbeInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 }

@@ -12,10 +12,11 @@ public sealed class OverloadedException(TimeSpan retryAfter)
 
 /// <summary>
 /// Admission for sends on this front: at most <see cref="OverloadOptions.MaxConcurrentSends"/> in
-/// flight, no queue (a refusal is immediate), and a deadline on each admitted send. REST and the
-/// hub both go through it, so either way an overloaded server says so quickly and clearly.
+/// flight, none while the process is saturated (<see cref="ThreadPoolLag"/>), no queue (a refusal
+/// is immediate), and a deadline on each admitted send. REST and the hub both go through it, so
+/// either way an overloaded server says so quickly and clearly.
 /// </summary>
-public sealed class SendGate(IOptions<OverloadOptions> options) : IDisposable
+public sealed class SendGate(IOptions<OverloadOptions> options, ThreadPoolLag lag) : IDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
@@ -30,11 +31,17 @@ public sealed class SendGate(IOptions<OverloadOptions> options) : IDisposable
     /// <summary>Runs <paramref name="send"/> if there is room; throws <see cref="OverloadedException"/> if not, <see cref="TimeoutException"/> past the deadline.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> send)
     {
+        if (lag.IsSaturated)
+        {
+            Grains.Telemetry.SocialMetrics.SendShed("saturated");
+            throw new OverloadedException(RetryAfter);
+        }
+
         var lease = _limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            Grains.Telemetry.SocialMetrics.SendShed();
+            Grains.Telemetry.SocialMetrics.SendShed("in_flight");
             throw new OverloadedException(RetryAfter);
         }
 

@@ -19,7 +19,12 @@ var relayAssembly = typeof(RunReport).Assembly.GetCustomAttributes<AssemblyMetad
     .FirstOrDefault(a => a.Key == "RelayAssembly")?.Value ?? "Social.Relay.dll";
 
 // Options every mode has.
-var url = new Option<Uri?>("--url") { Description = "Target a running server (loopback only) instead of starting one", Recursive = true };
+var url = new Option<Uri?>("--url")
+{
+    Description = "Target a running server (loopback only) instead of starting one",
+    Recursive = true,
+    CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) ? uri : null,
+};
 var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's pid, to read its memory and CPU", Recursive = true };
 var signingKey = new Option<string?>("--signing-key") { Description = "With --url: the server's Social:Auth:SigningKey (idle mode mints tokens)", Recursive = true };
 var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: start a durable server of our own: fsync on, synchronous_commit on)", Recursive = true };

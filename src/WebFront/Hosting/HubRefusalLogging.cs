@@ -44,10 +44,12 @@ public sealed partial class HubRefusalLogging(ILogger<HubRefusalLogging> logger)
 
 public static class HubRefusalLoggingSetup
 {
-    /// <summary>Registers <see cref="HubRefusalLogging"/> on every hub and hands it SignalR's failure logging.</summary>
+    /// <summary>
+    /// Hands <see cref="HubRefusalLogging"/> SignalR's failure logging; the filter itself is
+    /// registered by <c>AddSocialRealtime</c>, outside <c>HubFailureFilter</c>.
+    /// </summary>
     public static WebApplicationBuilder AddHubRefusalLogging(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<HubOptions>(options => options.AddFilter<HubRefusalLogging>());
         builder.Logging.AddFilter(HubRefusalLogging.DispatcherCategory, LogLevel.None);
         return builder;
     }

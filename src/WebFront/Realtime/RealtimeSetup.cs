@@ -7,7 +7,13 @@ public static class RealtimeSetup
 {
     public static WebApplicationBuilder AddSocialRealtime(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR(options => options.AddFilter<HubFailureFilter>()).AddMessagePackProtocol();
+        // Filters run outermost first: the log sees what the client is answered (a shed send is an
+        // `unavailable` refusal at Debug, not an Error with a stack trace thousands of times a second).
+        builder.Services.AddSignalR(options =>
+        {
+            options.AddFilter<Hosting.HubRefusalLogging>();
+            options.AddFilter<HubFailureFilter>();
+        }).AddMessagePackProtocol();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<AccessTokenValidator>();
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,10 +38,10 @@ public static class HubClient
             connection.Transports = HttpTransportType.WebSockets;
             connection.SkipNegotiation = true;
         };
-        if (messagePack)
-        {
-            options.Realtime.ConfigureHub = hub => hub.AddMessagePackProtocol();
-        }
+        // The library's JSON context knows the library's types only; MessageView is the tester's own.
+        options.Realtime.ConfigureHub = messagePack
+            ? hub => hub.AddMessagePackProtocol()
+            : hub => hub.AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver()));
 
         var client = new SocialClient(Http.GetOrAdd(baseAddress, address => new HttpClient { BaseAddress = address }), options);
         client.UseAccessToken(accessToken);

@@ -5,7 +5,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app --nologo
+# ReadyToRun: precompiled code, so a fresh container under immediate load JITs far less
+# (BENCHMARKS.md, "Cold start and ReadyToRun").
+RUN dotnet publish src/Silo/Silo.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --nologo
 
 # The ASP.NET Core runtime: the silo serves /metrics and the dashboard (and Storage uses ASP.NET Core).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -21,6 +21,11 @@ public sealed class LogCapturingServer : SocialApiFactory
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+
+            // One send in flight per front, so a test can see how a shed send is logged.
+            ["Social:Overload:MaxConcurrentSends"] = "1",
+            ["Social:RateLimits:MessagesPerSecond"] = "100000",
+            ["Social:RateLimits:MessageBurst"] = "100000",
         })
     {
         StartKestrel();

@@ -60,12 +60,14 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
             _ => (500, Problems.Codes.InternalError, "An unexpected error occurred."),
         };
 
-        // Shed load (OverloadedException) is expected under pressure: not logged per request.
-        if (status == 503 && exception is not Overload.OverloadedException)
+        // Shed load (OverloadedException) is expected under pressure: not logged per request
+        // (social.messages.refused counts it).
+        var shed = exception is Overload.OverloadedException;
+        if (status == 503 && !shed)
         {
             LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
         }
-        else if (status >= 500)
+        else if (status >= 500 && !shed)
         {
             LogFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }

@@ -1,15 +1,16 @@
-// MessagesUI's chat window: history that loads older pages on scroll up, live messages
-// (deduplicated by messageId, gap-free by seq), send box (through the tab's outbox: pending,
-// waiting and failed messages show below the history), delete for me, "typing…" and "Seen".
-import { friends as friendsApi, messages as messagesApi, users as usersApi } from '../api/client.js';
-import { describeError } from '../api/errors.js';
+// MessagesUI's chat window: history that loads older pages on scroll up, live messages (in
+// order and once each: timeline.js), the send box (through the tab's outbox: pendingMessages.js),
+// delete for me, "typing…", "Seen", and the relationship banner (chatBanner.js).
+import { messages as messagesApi, users as usersApi } from '../api/client.js';
 import { initial } from '../friends/friendsView.js';
-import { actionButton } from '../ui/buttons.js';
-import { formatFullTime, formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
-import { linkify } from '../ui/linkify.js';
+import { h, nameOf, replaceChildren } from '../ui/dom.js';
 import { errorBox } from '../ui/errorBox.js';
+import { ChatBanner } from './chatBanner.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
+import { messageItem, placeSeen } from './messageItem.js';
+import { PendingMessages } from './pendingMessages.js';
+import { ReadCursor, Timeline } from './timeline.js';
 
 const PAGE = 50;
 const TYPING_SEND_INTERVAL_MS = 2500;
@@ -26,31 +27,32 @@ export function mountChat(container, ctx, { peerId }) {
   let ready = false;
   let needsCatchUp = false;
 
-  // Messages in seq order; their ids (including ones hidden here) so nothing shows twice.
-  const shown = []; // { message, element }
-  const knownIds = new Set();
-  const sentClientIds = new Set(); // outbox items whose message is shown (the push may beat the answer)
-  const pendingShown = new Map(); // clientMessageId -> { element, status, actions, key }
-  let oldestSeq = null;
-  let newestSeq = 0;
+  const timeline = new Timeline();
+  const elements = new Map(); // messageId -> its list item
+  const readCursor = new ReadCursor();
   let hasOlder = false;
   let loadingOlder = false;
-  let lastMarkedSeq = 0;
 
   // --- DOM --------------------------------------------------------------------------------
   const title = h('h2', { class: 'chat-title', id: 'chat-title', dir: 'auto' }, peer ? nameOf(peer) : 'Chat');
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' }, peer ? initial(peer) : '');
   const subtitle = h('span', { class: 'muted chat-subtitle' }, peer ? `@${peer.username}` : '');
   const typing = h('p', { class: 'typing', 'aria-live': 'polite', dataset: { testid: 'typing' } });
-  const banner = h('div', { class: 'chat-banner', hidden: true });
   const historyError = errorBox();
   const sendError = errorBox();
+  const banner = new ChatBanner(peerId, {
+    onChanged: async () => {
+      ctx.broadcast({ type: 'friends_changed' });
+      await loadRelationship();
+    },
+    onError: (error) => sendError.show(error),
+  });
   const olderButton = h('button', { type: 'button', class: 'button subtle older-button', hidden: true }, 'Load older messages');
   const list = h('ol', { class: 'message-list', id: 'message-list', 'aria-label': 'Messages' });
-  const pendingList = h('ol', { class: 'message-list pending-list', 'aria-label': 'Sending' });
+  const pending = new PendingMessages(ctx.outbox, peerId);
   const emptyNote = h('p', { class: 'muted empty-chat', hidden: true }, 'No messages yet. Say hello!');
   const log = h('div', { class: 'message-log', role: 'log', 'aria-labelledby': 'chat-title', tabindex: '0' },
-    olderButton, emptyNote, list, pendingList);
+    olderButton, emptyNote, list, pending.element);
   const jumpButton = h('button', { type: 'button', class: 'button jump-button', hidden: true }, 'New messages ↓');
   let lastTypingSent = 0;
   const box = composer({
@@ -74,7 +76,7 @@ export function mountChat(container, ctx, { peerId }) {
         title,
         h('span', {}, subtitle, ' ', h('a', { href: `#/users/${encodeURIComponent(peerId)}`, class: 'profile-link' }, 'Profile'))),
       typing),
-    banner, historyError.element, log, jumpButton, sendError.element, box.form));
+    banner.element, historyError.element, log, jumpButton, sendError.element, box.form));
 
   // --- rendering ----------------------------------------------------------------------------
   const nearBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
@@ -83,148 +85,49 @@ export function mountChat(container, ctx, { peerId }) {
     jumpButton.hidden = true;
   };
 
-  function messageElement(message) {
-    const mine = message.senderId === me.userId;
-    const element = h('li', {
-      class: `message ${mine ? 'mine' : 'theirs'}${message.isGreeting ? ' greeting' : ''}`,
-      dataset: { seq: message.seq, messageId: message.messageId },
-    },
-    h('div', { class: 'bubble' },
-      message.isGreeting ? h('span', { class: 'greeting-tag' }, 'Greeting') : null,
-      h('p', { class: 'text', dir: 'auto' }, linkify(message.content))),
-    h('div', { class: 'meta' },
-      h('time', { datetime: message.createdAt, title: formatFullTime(message.createdAt) }, formatTime(message.createdAt)),
-      actionButton('Delete for me', () => hide(message), {
-        className: 'link-button delete-button',
-        confirm: 'Confirm delete',
-        onError: (error) => historyError.show(error),
-      })));
-    return element;
-  }
-
-  // --- the outbox's messages to this peer, in the order typed ---------------------------------
   function renderPending() {
-    const items = ctx.outbox.items.filter((item) => item.recipientId === peerId && !sentClientIds.has(item.clientMessageId));
-    const keep = new Set(items.map((item) => item.clientMessageId));
-    for (const [id, entry] of pendingShown) {
-      if (!keep.has(id)) {
-        entry.element.remove();
-        pendingShown.delete(id);
-      }
-    }
     const bottom = nearBottom();
-    const elements = items.map((item) => {
-      let entry = pendingShown.get(item.clientMessageId);
-      if (!entry) {
-        entry = pendingEntry(item);
-        pendingShown.set(item.clientMessageId, entry);
-      }
-      updatePending(entry, item);
-      return entry.element;
-    });
-    replaceChildren(pendingList, elements);
+    pending.render();
     if (bottom) {
       scrollToBottom();
     }
   }
 
-  function pendingEntry(item) {
-    const status = h('span', { class: 'pending-status', role: 'status' });
-    const actions = h('span', { class: 'pending-actions' });
-    const element = h('li', { class: 'message mine pending', dataset: { clientMessageId: item.clientMessageId } },
-      h('div', { class: 'bubble' }, h('p', { class: 'text', dir: 'auto' }, item.content)),
-      h('div', { class: 'meta' }, status, actions));
-    return { element, status, actions, key: null };
-  }
-
-  function updatePending(entry, item) {
-    const state = { failed: 'failed', waiting: 'waiting', queued: 'queued' }[item.state] ?? 'sending';
-    const key = `${state}|${item.error?.code ?? ''}`;
-    if (entry.key === key) {
-      return;
-    }
-    entry.key = key;
-    entry.element.dataset.state = state;
-    entry.status.textContent = {
-      sending: 'Sending…',
-      queued: 'Queued…',
-      waiting: item.error?.code === 'network_error' || item.error?.status === 0
-        ? 'Not sent yet: waiting for the connection…'
-        : item.error?.code === 'rate_limited' ? 'Not sent yet: too many messages, sending shortly…' : 'Not sent yet: the server is busy, sending shortly…',
-      failed: `Not sent: ${describeError(item.error)}`,
-    }[state];
-    replaceChildren(entry.actions, state === 'failed'
-      ? [
-        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.retry(item.clientMessageId) }, 'Retry'),
-        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.discard(item.clientMessageId) }, 'Discard'),
-      ]
-      : null);
-  }
-
   /** Puts a message in its place by seq unless it is already there. Returns true if added. */
   function insert(message) {
-    if (message.conversationId !== conversationId || knownIds.has(message.messageId)) {
+    if (message.conversationId !== conversationId) {
       return false;
     }
-    knownIds.add(message.messageId);
-    if (message.clientMessageId && pendingShown.has(message.clientMessageId)) {
-      sentClientIds.add(message.clientMessageId);
-      pendingShown.get(message.clientMessageId).element.remove();
-      pendingShown.delete(message.clientMessageId);
+    const index = timeline.add(message);
+    if (index < 0) {
+      return false;
     }
-    const element = messageElement(message);
-    let index = shown.length;
-    while (index > 0 && shown[index - 1].message.seq > message.seq) {
-      index -= 1;
+    if (message.clientMessageId) {
+      pending.delivered(message.clientMessageId);
     }
-    list.insertBefore(element, shown[index]?.element ?? null);
-    shown.splice(index, 0, { message, element });
-    newestSeq = Math.max(newestSeq, message.seq);
-    oldestSeq = oldestSeq === null ? message.seq : Math.min(oldestSeq, message.seq);
+    const element = messageItem(message, {
+      mine: message.senderId === me.userId,
+      onHide: hide,
+      onError: (error) => historyError.show(error),
+    });
+    const next = timeline.messages[index + 1];
+    list.insertBefore(element, next ? elements.get(next.messageId) : null);
+    elements.set(message.messageId, element);
     emptyNote.hidden = true;
     return true;
   }
 
   function renderSeen() {
-    for (const marker of list.querySelectorAll('.seen')) {
-      marker.remove();
-    }
     const readSeq = conversationId ? conversations.peerReadSeq.get(conversationId) ?? 0 : 0;
-    for (let index = shown.length - 1; index >= 0; index -= 1) {
-      const { message, element } = shown[index];
-      if (message.senderId === me.userId && message.seq <= readSeq) {
-        element.querySelector('.meta time').after(h('span', { class: 'seen', dataset: { testid: 'seen' } }, 'Seen'));
-        return;
-      }
-    }
+    const seen = timeline.seenMessage(me.userId, readSeq);
+    placeSeen(list, seen ? elements.get(seen.messageId) : null);
   }
 
-  let bannerShown = null;
   function renderBanner() {
-    const name = nameOf(peer);
-    if (bannerShown === `${relationship}|${name}`) {
-      return; // unchanged: keep its buttons as they are
+    const closed = banner.render(relationship, nameOf(peer));
+    if (closed !== undefined) {
+      box.setBlocked(closed ? 'hard' : false);
     }
-    bannerShown = `${relationship}|${name}`;
-    const onError = (error) => sendError.show(error);
-    const after = async () => {
-      ctx.broadcast({ type: 'friends_changed' });
-      await loadRelationship();
-    };
-    const content = {
-      none: [`You and ${name} are not friends, so you can't message each other.`,
-        actionButton('Send friend request', async () => { await friendsApi.request(peerId); await after(); }, { onError, className: 'button primary' })],
-      pending_outgoing: [`Friend request sent. You can message ${name} once they accept.`],
-      pending_incoming: [`${name} wants to be your friend. Accept to reply.`,
-        actionButton('Accept', async () => { await friendsApi.accept(peerId); await after(); }, { onError, className: 'button primary' }),
-        actionButton('Reject', async () => { await friendsApi.reject(peerId); await after(); }, { onError })],
-      blocked: [`You blocked ${name}. Unblock them to send messages.`,
-        actionButton('Unblock', async () => { await friendsApi.unblock(peerId); await after(); }, { onError })],
-      unavailable: ['This user is not available. You can\'t send them messages.'],
-    }[relationship];
-    banner.hidden = !content;
-    replaceChildren(banner, content ? h('p', {}, content[0]) : null, content ? h('div', { class: 'actions' }, content.slice(1)) : null);
-    box.setBlocked(content ? 'hard' : false);
   }
 
   // --- loading ------------------------------------------------------------------------------
@@ -283,7 +186,7 @@ export function mountChat(container, ctx, { peerId }) {
     }
     hasOlder = page.hasMore;
     olderButton.hidden = !hasOlder;
-    emptyNote.hidden = shown.length > 0;
+    emptyNote.hidden = timeline.length > 0;
     ready = true;
     renderSeen();
     scrollToBottom();
@@ -302,14 +205,14 @@ export function mountChat(container, ctx, { peerId }) {
   }
 
   async function loadOlder() {
-    if (!hasOlder || loadingOlder || !conversationId || oldestSeq === null) {
+    if (!hasOlder || loadingOlder || !conversationId || timeline.oldestSeq === null) {
       return;
     }
     loadingOlder = true;
     olderButton.disabled = true;
     olderButton.textContent = 'Loading…';
     try {
-      const page = await messagesApi.history(conversationId, { beforeSeq: oldestSeq, limit: PAGE });
+      const page = await messagesApi.history(conversationId, { beforeSeq: timeline.oldestSeq, limit: PAGE });
       if (disposed) {
         return;
       }
@@ -342,7 +245,7 @@ export function mountChat(container, ctx, { peerId }) {
     catchUpRun = catchUpRun.then(async () => {
       for (let round = 0; round < 50 && !disposed; round += 1) {
         const bottom = nearBottom();
-        const page = await messagesApi.history(conversationId, { afterSeq: newestSeq, limit: 100 });
+        const page = await messagesApi.history(conversationId, { afterSeq: timeline.newestSeq, limit: 100 });
         const added = page.items.filter(insert).length;
         if (added && bottom) {
           scrollToBottom();
@@ -368,21 +271,20 @@ export function mountChat(container, ctx, { peerId }) {
   function markRead() {
     clearTimeout(markTimer);
     markTimer = setTimeout(async () => {
-      const upTo = lastSeenSeq();
-      if (disposed || !conversationId || document.visibilityState !== 'visible' || upTo <= lastMarkedSeq) {
+      if (disposed || !conversationId || document.visibilityState !== 'visible') {
         return;
       }
-      const hasIncoming = shown.some(({ message }) => message.senderId !== me.userId && message.seq > lastMarkedSeq);
-      const item = conversations.find(conversationId);
-      lastMarkedSeq = upTo;
-      if (!hasIncoming && !(item?.unreadCount > 0)) {
+      const hasUnread = timeline.hasIncomingAfter(me.userId, readCursor.marked)
+        || conversations.find(conversationId)?.unreadCount > 0;
+      const upTo = readCursor.next(lastSeenSeq(), { hasUnread });
+      if (upTo === null) {
         return;
       }
       try {
         const state = await messagesApi.markRead(conversationId, upTo);
         conversations.applyOwnRead(conversationId, state.unreadCount);
       } catch {
-        lastMarkedSeq = 0; // try again next time
+        readCursor.failed(); // try again next time
       }
     }, 100);
   }
@@ -390,12 +292,13 @@ export function mountChat(container, ctx, { peerId }) {
   /** The newest message whose top is inside the visible part of the history. */
   function lastSeenSeq() {
     if (nearBottom()) {
-      return newestSeq;
+      return timeline.newestSeq;
     }
     const visibleBottom = log.getBoundingClientRect().bottom;
-    for (let index = shown.length - 1; index >= 0; index -= 1) {
-      if (shown[index].element.getBoundingClientRect().top < visibleBottom) {
-        return shown[index].message.seq;
+    const messages = timeline.messages;
+    for (let index = messages.length - 1; index >= 0; index -= 1) {
+      if (elements.get(messages[index].messageId).getBoundingClientRect().top < visibleBottom) {
+        return messages[index].seq;
       }
     }
     return 0;
@@ -421,7 +324,7 @@ export function mountChat(container, ctx, { peerId }) {
       historyError.clear();
       ready = true;
     }
-    const gap = message.seq > newestSeq + 1;
+    const gap = timeline.isAhead(message);
     insert(message);
     if (gap) {
       catchUp(); // the peer's messages in between have not arrived yet: fetch them
@@ -444,17 +347,16 @@ export function mountChat(container, ctx, { peerId }) {
   async function hide(message) {
     await messagesApi.hide(message.conversationId, message.messageId);
     removeShown(message.messageId);
-    conversations.applyHidden(message.conversationId, message.messageId, shown.at(-1)?.message ?? null);
+    conversations.applyHidden(message.conversationId, message.messageId, timeline.newest);
     ctx.broadcast({ type: 'hidden', conversationId: message.conversationId, messageId: message.messageId });
   }
 
   function removeShown(messageId) {
-    const index = shown.findIndex(({ message }) => message.messageId === messageId);
-    if (index >= 0) {
-      shown[index].element.remove();
-      shown.splice(index, 1);
+    if (timeline.remove(messageId)) {
+      elements.get(messageId).remove();
+      elements.delete(messageId);
       renderSeen();
-      emptyNote.hidden = shown.length > 0;
+      emptyNote.hidden = timeline.length > 0;
     }
   }
 
@@ -472,10 +374,10 @@ export function mountChat(container, ctx, { peerId }) {
       if (message.senderId === peerId) {
         typing.textContent = '';
       }
-      if (knownIds.has(message.messageId)) {
+      if (timeline.has(message.messageId)) {
         return;
       }
-      if (message.seq > newestSeq + 1) {
+      if (timeline.isAhead(message)) {
         catchUp(); // something is missing in between: fetch the whole gap
         return;
       }
@@ -547,8 +449,7 @@ export function mountChat(container, ctx, { peerId }) {
     // One clear message rather than a friend banner and a refusal that contradict each other.
     ready = true;
     box.setBlocked('hard');
-    banner.hidden = false;
-    replaceChildren(banner, h('p', { role: 'alert' }, 'This is you. Open a chat with a friend to send a message.'));
+    banner.showSelf();
   } else {
     load();
   }
@@ -572,7 +473,6 @@ export function mountChat(container, ctx, { peerId }) {
     },
     /** Another tab hid a message. */
     hidden(messageId) {
-      knownIds.add(messageId);
       removeShown(messageId);
     },
     /** Friends changed in another tab. */

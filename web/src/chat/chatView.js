@@ -8,7 +8,8 @@ import { errorBox } from '../ui/errorBox.js';
 import { ChatBanner } from './chatBanner.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
-import { messageItem, placeSeen } from './messageItem.js';
+import { daySeparators } from './days.js';
+import { dayItem, messageItem, placeSeen } from './messageItem.js';
 import { PendingMessages } from './pendingMessages.js';
 import { ReadCursor, Timeline } from './timeline.js';
 
@@ -117,6 +118,23 @@ export function mountChat(container, ctx, { peerId }) {
     return true;
   }
 
+  /** Day separators ("Today", "Yesterday", dates) before the first message of each day. */
+  function renderDays() {
+    for (const separator of list.querySelectorAll('.day-separator')) {
+      separator.remove();
+    }
+    const messages = timeline.messages;
+    for (const { index, key, label } of daySeparators(messages, new Date())) {
+      list.insertBefore(dayItem(key, label), elements.get(messages[index].messageId));
+    }
+  }
+
+  /** What depends on the whole timeline: day separators and where "Seen" goes. */
+  function renderMarkers() {
+    renderDays();
+    renderSeen();
+  }
+
   function renderSeen() {
     const readSeq = conversationId ? conversations.peerReadSeq.get(conversationId) ?? 0 : 0;
     const seen = timeline.seenMessage(me.userId, readSeq);
@@ -188,7 +206,7 @@ export function mountChat(container, ctx, { peerId }) {
     olderButton.hidden = !hasOlder;
     emptyNote.hidden = timeline.length > 0;
     ready = true;
-    renderSeen();
+    renderMarkers();
     scrollToBottom();
     await fillViewport();
     if (needsCatchUp) {
@@ -220,9 +238,9 @@ export function mountChat(container, ctx, { peerId }) {
       const previousTop = log.scrollTop;
       page.items.forEach(insert);
       hasOlder = page.hasMore && page.items.length > 0;
+      renderMarkers();
       // Keep what the reader was looking at in place.
       log.scrollTop = previousTop + (log.scrollHeight - previousHeight);
-      renderSeen();
     } catch (error) {
       historyError.show(error);
     } finally {
@@ -247,6 +265,9 @@ export function mountChat(container, ctx, { peerId }) {
         const bottom = nearBottom();
         const page = await messagesApi.history(conversationId, { afterSeq: timeline.newestSeq, limit: 100 });
         const added = page.items.filter(insert).length;
+        if (added) {
+          renderMarkers();
+        }
         if (added && bottom) {
           scrollToBottom();
         } else if (added) {
@@ -329,7 +350,7 @@ export function mountChat(container, ctx, { peerId }) {
     if (gap) {
       catchUp(); // the peer's messages in between have not arrived yet: fetch them
     }
-    renderSeen();
+    renderMarkers();
     scrollToBottom();
   }
 
@@ -355,7 +376,7 @@ export function mountChat(container, ctx, { peerId }) {
     if (timeline.remove(messageId)) {
       elements.get(messageId).remove();
       elements.delete(messageId);
-      renderSeen();
+      renderMarkers();
       emptyNote.hidden = timeline.length > 0;
     }
   }
@@ -383,7 +404,7 @@ export function mountChat(container, ctx, { peerId }) {
       }
       const bottom = nearBottom();
       insert(message);
-      renderSeen();
+      renderMarkers();
       if (bottom || message.senderId === me.userId) {
         scrollToBottom();
       } else {

@@ -1,5 +1,5 @@
 // One stored message of a direct chat as a list item: bubble (text with safe links), time with
-// the full date on hover, and "Delete for me" (asks for a second click).
+// the full date on hover, and "Delete for me" (asks for a second click); day separators.
 import { actionButton } from '../ui/buttons.js';
 import { formatFullTime, formatTime, h } from '../ui/dom.js';
 import { linkify } from '../ui/linkify.js';
@@ -19,6 +19,11 @@ export function messageItem(message, { mine, onHide, onError }) {
       confirm: 'Confirm delete',
       onError,
     })));
+}
+
+/** A day separator ("Today", "Yesterday", a date) before the first message of a day. */
+export function dayItem(key, label) {
+  return h('li', { class: 'day-separator', dataset: { day: key } }, label);
 }
 
 /** Puts "Seen" under `element` (my newest message the peer has read), taking it from where it was. */

@@ -77,6 +77,61 @@ public sealed partial class ChatExpectationsTests(BrowserFixture browser, Shared
         _pages.AssertHealthy();
     }
 
+    [Fact]
+    public async Task At_phone_width_a_long_name_in_a_toast_or_the_typing_line_stays_on_screen()
+    {
+        const int width = 390;
+        const string longName = "Maximiliana_Featherstonehaugh_Worthington_of_Cholmondeley";
+        var alice = await Server.RegisterAsync("alice", "Alice");
+        var bob = await Server.RegisterAsync("bob", longName);
+        var carol = await Server.RegisterAsync("carol", longName + "_Jr");
+        await Server.MakeFriendsAsync(alice, bob);
+        await Server.SendAsync(bob, alice, "Hi!");
+        var a = await _pages.SignedInAsync(alice, phone: true, options => options.ViewportSize = new() { Width = width, Height = 844 });
+        await a.OpenConversationAsync(bob.Username);
+        var b = await _pages.SignedInAsync(bob);
+        await b.OpenConversationAsync(alice.Username);
+
+        // The typing line: all of it inside the screen and inside its own box (nothing cut off).
+        await b.Composer.PressSequentiallyAsync("Typing…");
+        var typing = a.Page.GetByTestId("typing");
+        await Expect(typing).ToContainTextAsync("is typing…");
+        await AssertWithinAsync(typing, width);
+        var head = await a.Page.Locator(".chat-head").BoundingBoxAsync();
+        var line = await typing.BoundingBoxAsync();
+        Assert.True(line!.Y + line.Height <= head!.Y + head.Height + 0.5, $"The typing line ({line.Y}+{line.Height}) runs below the chat header ({head.Y}+{head.Height}).");
+
+        // A toast with the long name: inside the screen, text inside the toast, header and chat header uncovered.
+        using (var asCarol = Server.SocialClient(carol))
+        {
+            await asCarol.Friends.RequestAsync(alice.UserId);
+        }
+
+        var toast = a.Page.Locator(".toast", new() { HasTextString = "sent you a friend request" });
+        await Expect(toast).ToBeVisibleAsync();
+        await AssertWithinAsync(toast, width);
+        var toastBox = await toast.BoundingBoxAsync();
+        foreach (var covered in new[] { "#topbar", ".chat-head" })
+        {
+            var box = await a.Page.Locator(covered).BoundingBoxAsync();
+            var overlaps = toastBox!.Y < box!.Y + box.Height && box.Y < toastBox.Y + toastBox.Height;
+            Assert.False(overlaps, $"The toast ({toastBox.Y}..{toastBox.Y + toastBox.Height}) covers {covered} ({box.Y}..{box.Y + box.Height}).");
+        }
+
+        await Screenshots.SaveAsync(a.Page, "phone-390-toast-and-typing");
+        _pages.AssertHealthy();
+    }
+
+    /// <summary>The element lies inside the screen's width and its content does not overflow it.</summary>
+    private static async Task AssertWithinAsync(ILocator element, int width)
+    {
+        var box = await element.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= width + 0.5, $"It spans x = {box.X}..{box.X + box.Width}, the screen is {width} px wide.");
+        var overflow = await element.EvaluateAsync<double>("e => e.scrollWidth - e.clientWidth");
+        Assert.True(overflow <= 0.5, $"Its text is {overflow} px wider than its box.");
+    }
+
     /// <summary>The open chat's list from top to bottom: "day: …" for a separator, a message's text otherwise.</summary>
     private static Task<string[]> TimelineAsync(SocialPage page) =>
         page.Page.Locator("#message-list").EvaluateAsync<string[]>(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Social.Testing.Waiting;
 
 namespace Social.Web.Tests;
 
@@ -131,6 +132,113 @@ public sealed partial class ChatExpectationsTests(BrowserFixture browser, Shared
         var overflow = await element.EvaluateAsync<double>("e => e.scrollWidth - e.clientWidth");
         Assert.True(overflow <= 0.5, $"Its text is {overflow} px wider than its box.");
     }
+
+    [Fact]
+    public async Task Desktop_notifications_are_opt_in_show_only_while_the_tab_is_hidden_and_open_the_chat()
+    {
+        var alice = await Server.RegisterAsync("alice", "Alice");
+        var bob = await Server.RegisterAsync("bob", "Bob");
+        await Server.MakeFriendsAsync(alice, bob);
+        var a = await _pages.SignedInAsync(alice, configure: options => options.Permissions = ["notifications"]);
+        await a.Page.AddInitScriptAsync(RecordNotifications);
+        await a.Page.ReloadAsync();
+        await Expect(a.ConnectionState).ToHaveTextAsync("Connected");
+        await a.GoToFriendsAsync();
+
+        // Not asked for at load, and nothing shows before the user turns them on.
+        Assert.Equal(0, await a.Page.EvaluateAsync<int>("window.__permissionRequests"));
+        await SetHiddenAsync(a, true);
+        await Server.SendAsync(bob, alice, "Before opting in");
+        await Expect(a.Page).ToHaveTitleAsync("(1) Social");
+        Assert.Empty(await NotificationsAsync(a));
+
+        // The visible control on the Messages page turns them on.
+        await SetHiddenAsync(a, false);
+        await a.GoToMessagesAsync();
+        var toggle = a.Page.GetByRole(AriaRole.Button, new() { Name = "Desktop notifications: off" });
+        await toggle.ClickAsync();
+        await Expect(a.Page.Locator("#notifications-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(a.Page.Locator("#notifications-toggle")).ToHaveTextAsync("Desktop notifications: on");
+
+        // Visible tab: no notification (the message shows in the list instead).
+        await Server.SendAsync(bob, alice, "While you look");
+        await Expect(a.Conversation(bob.Username).Locator(".preview")).ToHaveTextAsync("While you look");
+        Assert.Empty(await NotificationsAsync(a));
+
+        // Hidden tab: one notification, with who wrote and what.
+        await SetHiddenAsync(a, true);
+        await Server.SendAsync(bob, alice, "While you are away");
+        await Eventually.WaitUntilAsync(async () => (await NotificationsAsync(a)).Length > 0, "a notification shows");
+        Assert.Equal("Bob|While you are away", (await NotificationsAsync(a))[0]);
+
+        // Clicking it opens the chat.
+        await a.Page.EvaluateAsync("window.__notifications[0].onclick()");
+        await SetHiddenAsync(a, false);
+        await Expect(a.Page).ToHaveURLAsync(new Regex($"#/chat/{Regex.Escape(bob.UserId)}$"));
+        await Expect(a.Message("While you are away")).ToBeVisibleAsync();
+        Assert.True(await a.Page.EvaluateAsync<bool>("window.__notifications[0].closed"));
+
+        // Turned off again: nothing more.
+        await a.Page.Locator("#nav-messages").ClickAsync();
+        await a.Page.GetByRole(AriaRole.Button, new() { Name = "Desktop notifications: on" }).ClickAsync();
+        await SetHiddenAsync(a, true);
+        await Server.SendAsync(bob, alice, "After opting out");
+        await Expect(a.Conversation(bob.Username).Locator(".preview")).ToHaveTextAsync("After opting out");
+        Assert.Single(await NotificationsAsync(a));
+        _pages.AssertHealthy();
+    }
+
+    [Fact]
+    public async Task The_tabs_title_shows_the_unread_total()
+    {
+        var alice = await Server.RegisterAsync("alice", "Alice");
+        var bob = await Server.RegisterAsync("bob", "Bob");
+        await Server.MakeFriendsAsync(alice, bob);
+        var a = await _pages.SignedInAsync(alice);
+        var b = await _pages.SignedInAsync(bob);
+        await a.GoToFriendsAsync();
+        await Expect(a.Page).ToHaveTitleAsync("Social");
+
+        await b.OpenChatFromFriendsAsync(alice.Username);
+        await b.SendAsync("One");
+        await Expect(a.Page).ToHaveTitleAsync("(1) Social");
+        await b.SendAsync("Two");
+        await b.SendAsync("Three");
+        await Expect(a.Page).ToHaveTitleAsync("(3) Social");
+        await Expect(b.Page).ToHaveTitleAsync("Social");
+
+        await a.OpenConversationAsync(bob.Username);
+        await Expect(a.Page).ToHaveTitleAsync("Social");
+        _pages.AssertHealthy();
+    }
+
+    /// <summary>
+    /// Records the page's notifications instead of showing them (a headless browser has no
+    /// desktop to show them on); the permission stays the browser's.
+    /// </summary>
+    private const string RecordNotifications = """
+        (() => {
+          const Real = window.Notification;
+          window.__notifications = [];
+          window.__permissionRequests = 0;
+          window.Notification = class {
+            static get permission() { return Real.permission; }
+            static requestPermission() { window.__permissionRequests += 1; return Real.requestPermission(); }
+            constructor(title, options = {}) { this.title = title; this.body = options.body; this.tag = options.tag; this.closed = false; window.__notifications.push(this); }
+            close() { this.closed = true; }
+          };
+          // The test hides and shows the tab (headless pages are always visible).
+          window.__hidden = false;
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible') });
+          Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.__hidden });
+        })();
+        """;
+
+    private static async Task SetHiddenAsync(SocialPage page, bool hidden) =>
+        await page.Page.EvaluateAsync("hidden => { window.__hidden = hidden; document.dispatchEvent(new Event('visibilitychange')); }", hidden);
+
+    private static Task<string[]> NotificationsAsync(SocialPage page) =>
+        page.Page.EvaluateAsync<string[]>("window.__notifications.map(n => n.title + '|' + n.body)");
 
     /// <summary>The open chat's list from top to bottom: "day: …" for a separator, a message's text otherwise.</summary>
     private static Task<string[]> TimelineAsync(SocialPage page) =>

@@ -103,10 +103,7 @@ public sealed partial class ChatExpectationsTests(BrowserFixture browser, Shared
         Assert.True(line!.Y + line.Height <= head!.Y + head.Height + 0.5, $"The typing line ({line.Y}+{line.Height}) runs below the chat header ({head.Y}+{head.Height}).");
 
         // A toast with the long name: inside the screen, text inside the toast, header and chat header uncovered.
-        using (var asCarol = Server.SocialClient(carol))
-        {
-            await asCarol.Friends.RequestAsync(alice.UserId);
-        }
+        await carol.Client.Friends.RequestAsync(alice.UserId);
 
         var toast = a.Page.Locator(".toast", new() { HasTextString = "sent you a friend request" });
         await Expect(toast).ToBeVisibleAsync();

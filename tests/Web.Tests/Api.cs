@@ -9,6 +9,9 @@ namespace Social.Web.Tests;
 /// </summary>
 public static class Api
 {
+    /// <summary>The test users' password (the kit's), for typing into the sign-in form.</summary>
+    public const string Password = TestUsers.Password;
+
     /// <summary>Signs up a fresh user (username starting with <paramref name="name"/>).</summary>
     public static Task<TestUser> RegisterAsync(this WebServer server, string name, string? displayName = null) =>
         TestUsers.SignUpAsync(server.CreateSocialClient(), name, displayName);

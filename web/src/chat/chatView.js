@@ -1,23 +1,22 @@
-// MessagesUI's chat window: history that loads older pages on scroll up, live messages (in
-// order and once each: timeline.js), the send box (through the tab's outbox: pendingMessages.js),
-// delete for me, "typing…", "Seen", and the relationship banner (chatBanner.js).
+// MessagesUI's chat window: loads the history (older pages on scroll up, catch-up after a gap
+// or a reconnect), live messages, marking read what was seen, and the send box. Its parts:
+// timeline.js (order, doubles, gaps), chatLog.js (scrolling), messageItem.js, days.js,
+// pendingMessages.js (the outbox's messages), chatBanner.js (relationship), typing.js.
 import { messages as messagesApi, users as usersApi } from '../api/client.js';
 import { initial } from '../friends/friendsView.js';
 import { h, nameOf, replaceChildren } from '../ui/dom.js';
 import { errorBox } from '../ui/errorBox.js';
 import { ChatBanner } from './chatBanner.js';
+import { ChatLog } from './chatLog.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
 import { daySeparators } from './days.js';
 import { dayItem, messageItem, placeSeen } from './messageItem.js';
 import { PendingMessages } from './pendingMessages.js';
 import { ReadCursor, Timeline } from './timeline.js';
+import { typingLine, typingThrottle } from './typing.js';
 
 const PAGE = 50;
-const TYPING_SEND_INTERVAL_MS = 2500;
-const TYPING_SHOW_MS = 4000;
-const NEAR_BOTTOM_PX = 80;
-const NEAR_TOP_PX = 60;
 
 export function mountChat(container, ctx, { peerId }) {
   const me = ctx.me;
@@ -38,7 +37,7 @@ export function mountChat(container, ctx, { peerId }) {
   const title = h('h2', { class: 'chat-title', id: 'chat-title', dir: 'auto' }, peer ? nameOf(peer) : 'Chat');
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' }, peer ? initial(peer) : '');
   const subtitle = h('span', { class: 'muted chat-subtitle' }, peer ? `@${peer.username}` : '');
-  const typing = h('p', { class: 'typing', 'aria-live': 'polite', dataset: { testid: 'typing' } });
+  const typing = typingLine();
   const historyError = errorBox();
   const sendError = errorBox();
   const banner = new ChatBanner(peerId, {
@@ -52,19 +51,18 @@ export function mountChat(container, ctx, { peerId }) {
   const list = h('ol', { class: 'message-list', id: 'message-list', 'aria-label': 'Messages' });
   const pending = new PendingMessages(ctx.outbox, peerId);
   const emptyNote = h('p', { class: 'muted empty-chat', hidden: true }, 'No messages yet. Say hello!');
-  const log = h('div', { class: 'message-log', role: 'log', 'aria-labelledby': 'chat-title', tabindex: '0' },
-    olderButton, emptyNote, list, pending.element);
-  const jumpButton = h('button', { type: 'button', class: 'button jump-button', hidden: true }, 'New messages ↓');
-  let lastTypingSent = 0;
+  const log = new ChatLog([olderButton, emptyNote, list, pending.element], {
+    onTop: () => loadOlder(),
+    onScroll: () => markRead(), // what scrolled into view is seen now
+  });
+  const sendTyping = typingThrottle(() => ctx.realtime.invoke('Typing', conversationId).catch(() => {}));
   const box = composer({
     label: 'Message',
     placeholder: 'Write a message — Enter to send, Shift+Enter for a new line',
     onSubmit: send,
     onInput: () => {
-      const now = Date.now();
-      if (conversationId && relationship === 'friends' && now - lastTypingSent > TYPING_SEND_INTERVAL_MS) {
-        lastTypingSent = now;
-        ctx.realtime.invoke('Typing', conversationId).catch(() => {});
+      if (conversationId && relationship === 'friends') {
+        sendTyping();
       }
     },
   });
@@ -76,15 +74,12 @@ export function mountChat(container, ctx, { peerId }) {
       h('div', { class: 'chat-head-text' },
         title,
         h('span', {}, subtitle, ' ', h('a', { href: `#/users/${encodeURIComponent(peerId)}`, class: 'profile-link' }, 'Profile'))),
-      typing),
-    banner.element, historyError.element, log, jumpButton, sendError.element, box.form));
+      typing.element),
+    banner.element, historyError.element, log.element, log.jumpButton, sendError.element, box.form));
 
   // --- rendering ----------------------------------------------------------------------------
-  const nearBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
-  const scrollToBottom = () => {
-    log.scrollTop = log.scrollHeight;
-    jumpButton.hidden = true;
-  };
+  const nearBottom = () => log.nearBottom();
+  const scrollToBottom = () => log.scrollToBottom();
 
   function renderPending() {
     const bottom = nearBottom();
@@ -217,7 +212,7 @@ export function mountChat(container, ctx, { peerId }) {
 
   /** Loads older pages while the history does not fill the window (so scrolling can start). */
   async function fillViewport() {
-    for (let round = 0; round < 5 && hasOlder && log.scrollHeight <= log.clientHeight; round += 1) {
+    for (let round = 0; round < 5 && hasOlder && !log.filled; round += 1) {
       await loadOlder();
     }
   }
@@ -234,13 +229,11 @@ export function mountChat(container, ctx, { peerId }) {
       if (disposed) {
         return;
       }
-      const previousHeight = log.scrollHeight;
-      const previousTop = log.scrollTop;
-      page.items.forEach(insert);
+      log.keepPlace(() => {
+        page.items.forEach(insert);
+        renderMarkers();
+      });
       hasOlder = page.hasMore && page.items.length > 0;
-      renderMarkers();
-      // Keep what the reader was looking at in place.
-      log.scrollTop = previousTop + (log.scrollHeight - previousHeight);
     } catch (error) {
       historyError.show(error);
     } finally {
@@ -271,7 +264,7 @@ export function mountChat(container, ctx, { peerId }) {
         if (added && bottom) {
           scrollToBottom();
         } else if (added) {
-          jumpButton.hidden = false;
+          log.showJump();
         }
         if (!page.hasMore || page.items.length === 0) {
           break;
@@ -315,14 +308,9 @@ export function mountChat(container, ctx, { peerId }) {
     if (nearBottom()) {
       return timeline.newestSeq;
     }
-    const visibleBottom = log.getBoundingClientRect().bottom;
     const messages = timeline.messages;
-    for (let index = messages.length - 1; index >= 0; index -= 1) {
-      if (elements.get(messages[index].messageId).getBoundingClientRect().top < visibleBottom) {
-        return messages[index].seq;
-      }
-    }
-    return 0;
+    const index = log.lastInView(messages.map((message) => elements.get(message.messageId)));
+    return index < 0 ? 0 : messages[index].seq;
   }
 
   // --- actions ------------------------------------------------------------------------------
@@ -382,7 +370,6 @@ export function mountChat(container, ctx, { peerId }) {
   }
 
   // --- events -------------------------------------------------------------------------------
-  let typingTimer = null;
   const handlers = {
     new_message: ({ detail: message }) => {
       if (message.conversationId !== conversationId && !(message.senderId === peerId || message.recipientId === peerId)) {
@@ -393,7 +380,7 @@ export function mountChat(container, ctx, { peerId }) {
         return;
       }
       if (message.senderId === peerId) {
-        typing.textContent = '';
+        typing.clear();
       }
       if (timeline.has(message.messageId)) {
         return;
@@ -408,7 +395,7 @@ export function mountChat(container, ctx, { peerId }) {
       if (bottom || message.senderId === me.userId) {
         scrollToBottom();
       } else {
-        jumpButton.hidden = false;
+        log.showJump();
       }
       markRead();
     },
@@ -419,11 +406,7 @@ export function mountChat(container, ctx, { peerId }) {
     },
     typing: ({ detail: event }) => {
       if (event.conversationId === conversationId && event.userId === peerId) {
-        typing.textContent = `${nameOf(peer)} is typing…`;
-        clearTimeout(typingTimer);
-        typingTimer = setTimeout(() => {
-          typing.textContent = '';
-        }, TYPING_SHOW_MS);
+        typing.show(nameOf(peer));
       }
     },
     resync: () => {
@@ -450,17 +433,7 @@ export function mountChat(container, ctx, { peerId }) {
     }
   };
   document.addEventListener('visibilitychange', onVisibility);
-  log.addEventListener('scroll', () => {
-    if (log.scrollTop < NEAR_TOP_PX) {
-      loadOlder();
-    }
-    if (nearBottom()) {
-      jumpButton.hidden = true;
-    }
-    markRead(); // what scrolled into view is seen now
-  });
   olderButton.addEventListener('click', loadOlder);
-  jumpButton.addEventListener('click', scrollToBottom);
   const outboxHandlers = { change: renderPending, sent, failed };
   for (const [name, handler] of Object.entries(outboxHandlers)) {
     ctx.outbox.addEventListener(name, handler);
@@ -480,7 +453,7 @@ export function mountChat(container, ctx, { peerId }) {
   return {
     unmount() {
       disposed = true;
-      clearTimeout(typingTimer);
+      typing.dispose();
       clearTimeout(markTimer);
       for (const [name, handler] of Object.entries(handlers)) {
         ctx.realtime.removeEventListener(name, handler);

@@ -3,22 +3,18 @@ using Social.Client;
 
 namespace Social.Web.Tests;
 
-public sealed record TestUser(string UserId, string Username, string Password, string AccessToken);
-
-/// <summary>The contract over HTTP, for setting the stage faster than through the page.</summary>
+/// <summary>
+/// The contract over HTTP, for setting the stage faster than through the page; users come from
+/// the shared <see cref="TestUsers"/> kit (each signed in on its own <see cref="SocialClient"/>).
+/// </summary>
 public static class Api
 {
-    public const string Password = "correct horse battery";
+    /// <summary>The test users' password (the kit's), for typing into the sign-in form.</summary>
+    public const string Password = TestUsers.Password;
 
-    /// <summary>A fresh, valid username (3–32 of a-z 0-9 _ .) that reads well in screenshots.</summary>
-    public static string NewUsername(string name) => $"{name}_{Guid.NewGuid():N}"[..Math.Min(32, name.Length + 7)];
-
-    public static async Task<TestUser> RegisterAsync(this WebServer server, string name, string? displayName = null)
-    {
-        using var client = server.SocialClient();
-        var auth = await client.Auth.RegisterAsync(new RegisterRequest(NewUsername(name), Password, displayName));
-        return new TestUser(auth.UserId, auth.Username, Password, auth.AccessToken);
-    }
+    /// <summary>Signs up a fresh user (username starting with <paramref name="name"/>).</summary>
+    public static Task<TestUser> RegisterAsync(this WebServer server, string name, string? displayName = null) =>
+        TestUsers.SignUpAsync(server.CreateSocialClient(), name, displayName);
 
     /// <summary>A raw HttpClient acting as <paramref name="user"/>, for checks on status codes.</summary>
     public static HttpClient ClientFor(this WebServer server, TestUser user)
@@ -28,29 +24,8 @@ public static class Api
         return client;
     }
 
-    public static async Task MakeFriendsAsync(this WebServer server, TestUser a, TestUser b)
-    {
-        using var asA = server.SocialClient(a);
-        using var asB = server.SocialClient(b);
-        await asA.Friends.RequestAsync(b.UserId);
-        await asB.Friends.AcceptAsync(a.UserId);
-    }
+    public static Task MakeFriendsAsync(this WebServer server, TestUser a, TestUser b) => TestUsers.BefriendAsync(a, b);
 
-    public static async Task<Message> SendAsync(this WebServer server, TestUser from, TestUser to, string content)
-    {
-        using var client = server.SocialClient(from);
-        return await client.Messages.SendAsync(new SendMessageRequest(to.UserId, content, Guid.NewGuid().ToString("N")));
-    }
-
-    /// <summary>Social.Client on this server, signed in as <paramref name="user"/> when given.</summary>
-    public static SocialClient SocialClient(this WebServer server, TestUser? user = null)
-    {
-        var client = new SocialClient(server.BaseAddress);
-        if (user is not null)
-        {
-            client.UseAccessToken(user.AccessToken);
-        }
-
-        return client;
-    }
+    public static Task<Message> SendAsync(this WebServer server, TestUser from, TestUser to, string content) =>
+        from.Client.Messages.SendAsync(new SendMessageRequest(to.UserId, content, Guid.NewGuid().ToString("N")));
 }

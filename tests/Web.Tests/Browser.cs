@@ -47,10 +47,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A fresh context (its own storage, so its own signed-in user) at a desktop or phone size.</summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, bool phone = false)
+    /// <summary>
+    /// A fresh context (its own storage, so its own signed-in user) at a desktop or phone size;
+    /// <paramref name="configure"/> changes the options further (another width, permissions).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, bool phone = false, Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await Browser.NewContextAsync(new()
+        var options = new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = phone ? new() { Width = 375, Height = 740 } : new() { Width = 1280, Height = 800 },
@@ -59,7 +62,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             HasTouch = phone,
             Locale = "en-US",
             TimezoneId = "UTC",
-        });
+        };
+        configure?.Invoke(options);
+        var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         return context;
     }

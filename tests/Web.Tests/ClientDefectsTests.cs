@@ -9,19 +9,13 @@ namespace Social.Web.Tests;
 [Collection(BrowserTestsDefinition.Name)]
 public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
+    private readonly BrowserPages _pages = new(browser, () => shared.Server.BaseAddress);
 
     private WebServer Server => shared.Server;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => _pages.CloseAsync();
 
     [Fact]
     public async Task Right_to_left_text_is_laid_out_right_to_left_in_bubbles_previews_names_and_the_box()
@@ -107,7 +101,7 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
         var page = await OpenAsync();
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
         await page.Page.GetByLabel("Username").FillAsync(taken.Username);
-        await page.Page.GetByLabel("Password").FillAsync(Api.Password);
+        await page.Page.GetByLabel("Password").FillAsync(TestUsers.Password);
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
 
         var said = page.Page.GetByText("username is taken", new() { Exact = false });
@@ -180,7 +174,7 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
         for (var i = 0; i < 22; i++)
         {
             using var client = Server.CreateLoopbackClient();
-            var response = await client.PostAsJsonAsync("/api/auth/register", new { username = $"t{tag}{i:00}", password = Api.Password });
+            var response = await client.PostAsJsonAsync("/api/auth/register", new { username = $"t{tag}{i:00}", password = TestUsers.Password });
             Assert.True(response.IsSuccessStatusCode);
         }
 
@@ -207,19 +201,9 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
         return (await SignedInAsync(alice), null, alice, bob);
     }
 
-    private async Task<SocialPage> SignedInAsync(TestUser user)
-    {
-        var page = await OpenAsync();
-        await page.SignInAsync(user);
-        return page;
-    }
+    private Task<SocialPage> SignedInAsync(TestUser user) => _pages.SignedInAsync(user);
 
-    private async Task<SocialPage> OpenAsync()
-    {
-        var context = await browser.NewContextAsync(Server.BaseAddress);
-        _contexts.Add(context);
-        return await SocialPage.OpenAsync(context);
-    }
+    private Task<SocialPage> OpenAsync() => _pages.OpenAsync();
 
     private static Task<string> DirectionAsync(ILocator element) =>
         element.EvaluateAsync<string>("e => getComputedStyle(e).direction");

@@ -4,8 +4,8 @@ using Xunit.Abstractions;
 namespace Social.Web.Tests;
 
 /// <summary>
-/// The web client's own unit tests (<c>web/test/*.test.js</c>: event-sequence continuity and the
-/// outbox, pure modules without a DOM) under <c>node --test</c>, so <c>dotnet test Social.sln</c>
+/// The web client's own unit tests (<c>web/test/*.test.js</c>: event-sequence continuity, the
+/// outbox, the chat timeline and other pure modules without a DOM) under <c>node --test</c>, so <c>dotnet test Social.sln</c>
 /// runs them too.
 /// </summary>
 public sealed class ClientUnitTests(ITestOutputHelper output)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Social.Testing.Waiting;
 
 namespace Social.Web.Tests;
 
@@ -13,20 +14,13 @@ namespace Social.Web.Tests;
 [Collection(BrowserTestsDefinition.Name)]
 public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
-    private readonly List<SocialPage> _pages = [];
+    private readonly BrowserPages _pages = new(browser, () => shared.Server.BaseAddress);
 
     private WebServer Server => shared.Server;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => _pages.CloseAsync();
 
     [Fact(Timeout = 180_000)]
     public async Task Messages_typed_offline_are_kept_and_sent_once_in_order_when_back_online()
@@ -77,7 +71,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         });
         await a.Composer.FillAsync("Answer lost");
         await a.Composer.PressAsync("Enter");
-        await WaitUntilAsync(() => Volatile.Read(ref lost) >= 2, "the send was retried");
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref lost) >= 2, "the send was retried");
         await Expect(a.Pending).ToHaveCountAsync(0);
         await ExpectTexts(b, [.. offline, "Answer lost"]);
         await ExpectTexts(a, [.. offline, "Answer lost"]);
@@ -256,8 +250,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
 
         // Alice has three tabs open: Friends (searched for Rita after asking her), Carl's profile
         // and the chat with Carl (Carl asked her), then chats with Ursula and Bea.
-        var context = await browser.NewContextAsync(Server.BaseAddress);
-        _contexts.Add(context);
+        var context = await _pages.NewContextAsync();
         var friends = await OpenAsync(context);
         await friends.SignInAsync(alice);
         await PostAsync(alice, $"/api/friends/request/{rita.UserId}");
@@ -324,16 +317,6 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         await Expect(page.Page.Locator("#message-list .message .text")).ToHaveTextAsync(texts);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, int timeoutMs = 20_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>The conversation's messages as the server stored them, in seq order.</summary>
     private async Task<string[]> HistoryAsync(TestUser from, TestUser to)
     {
@@ -361,24 +344,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         return (alice, bob);
     }
 
-    private async Task<SocialPage> OpenAsync(IBrowserContext? context = null)
-    {
-        if (context is null)
-        {
-            context = await browser.NewContextAsync(Server.BaseAddress);
-            _contexts.Add(context);
-        }
+    private Task<SocialPage> OpenAsync(IBrowserContext? context = null) => _pages.OpenAsync(context);
 
-        var page = await SocialPage.OpenAsync(context);
-        _pages.Add(page);
-        return page;
-    }
-
-    private void AssertPagesHealthy()
-    {
-        foreach (var page in _pages)
-        {
-            page.AssertHealthy();
-        }
-    }
+    private void AssertPagesHealthy() => _pages.AssertHealthy();
 }

@@ -4,30 +4,15 @@ namespace Social.Web.Tests;
 [Collection(BrowserTestsDefinition.Name)]
 public sealed class GroupClientTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
-    private readonly List<SocialPage> _pages = [];
+    private readonly BrowserPages _pages = new(browser, () => shared.Server.BaseAddress);
 
     private WebServer Server => shared.Server;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => _pages.CloseAsync();
 
-    private async Task<SocialPage> OpenAsync(TestUser user)
-    {
-        var context = await browser.NewContextAsync(Server.BaseAddress, false);
-        _contexts.Add(context);
-        var page = await SocialPage.OpenAsync(context);
-        _pages.Add(page);
-        await page.SignInAsync(user);
-        return page;
-    }
+    private Task<SocialPage> OpenAsync(TestUser user) => _pages.SignedInAsync(user);
 
     [Fact(Timeout = 180_000)]
     public async Task Owner_creates_a_group_from_friends_and_members_chat_see_seen_by_and_follow_changes()
@@ -88,9 +73,6 @@ public sealed class GroupClientTests(BrowserFixture browser, SharedServer shared
         await Expect(o.Page.Locator("#member-list li")).ToHaveCountAsync(1);
         await Screenshots.SaveAsync(o.Page, "desktop-group-chat");
 
-        foreach (var page in _pages)
-        {
-            page.AssertHealthy();
-        }
+        _pages.AssertHealthy();
     }
 }

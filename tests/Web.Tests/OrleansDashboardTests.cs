@@ -5,12 +5,10 @@ namespace Social.Web.Tests;
 public sealed class OrleansDashboardTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>
 {
     private Task<IBrowserContext> NewContextAsync(HttpCredentials? credentials = null, Dictionary<string, string>? headers = null) =>
-        browser.Browser.NewContextAsync(new()
+        browser.NewContextAsync(shared.Server.BaseAddress, configure: options =>
         {
-            BaseURL = shared.Server.BaseAddress.ToString(),
-            HttpCredentials = credentials,
-            ExtraHTTPHeaders = headers,
-            ViewportSize = new() { Width = 1280, Height = 800 },
+            options.HttpCredentials = credentials;
+            options.ExtraHTTPHeaders = headers;
         });
 
     [Theory(Timeout = 120_000)]

@@ -4,19 +4,13 @@ namespace Social.Web.Tests;
 [Collection(BrowserTestsDefinition.Name)]
 public sealed class PresenceWebTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
+    private readonly BrowserPages _pages = new(browser, () => shared.Server.BaseAddress);
 
     private WebServer Server => shared.Server;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => _pages.CloseAsync();
 
     [Fact]
     public async Task A_friends_dot_turns_online_when_they_open_the_app_and_offline_with_last_seen_when_they_leave()
@@ -24,16 +18,15 @@ public sealed class PresenceWebTests(BrowserFixture browser, SharedServer shared
         var alice = await Server.RegisterAsync("alice", "Alice Liddell");
         var bob = await Server.RegisterAsync("bob");
         await Server.MakeFriendsAsync(alice, bob);
-        var b = await OpenAsync();
-        await b.SignInAsync(bob);
+        var b = await _pages.SignedInAsync(bob);
         await b.GoToFriendsAsync();
         var aliceRow = SocialPage.Person(b.FriendList, alice.Username);
         var dot = aliceRow.Locator(".presence-dot");
         await Expect(dot).ToHaveAttributeAsync("data-status", "offline");
         await Expect(aliceRow).ToContainTextAsync("Offline");
 
-        var aliceContext = await NewContextAsync();
-        var a = await SocialPage.OpenAsync(aliceContext);
+        var aliceContext = await _pages.NewContextAsync();
+        var a = await _pages.OpenAsync(aliceContext);
         await a.SignInAsync(alice);
 
         await Expect(dot).ToHaveAttributeAsync("data-status", "online");
@@ -46,13 +39,4 @@ public sealed class PresenceWebTests(BrowserFixture browser, SharedServer shared
         await Expect(aliceRow).ToContainTextAsync("Last seen just now");
         b.AssertHealthy();
     }
-
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await browser.NewContextAsync(Server.BaseAddress);
-        _contexts.Add(context);
-        return context;
-    }
-
-    private async Task<SocialPage> OpenAsync() => await SocialPage.OpenAsync(await NewContextAsync());
 }

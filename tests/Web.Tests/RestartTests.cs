@@ -78,10 +78,12 @@ public sealed class RestartTests(BrowserFixture browser)
                 await page.Page.EvaluateAsync(StateChangeRecorder);
             }
 
-            await Task.Delay(2000);
+            // A round trip each way by push, rather than a fixed wait, is the time a flap would show in.
             await a.SendAsync("Live after the restart");
             await Expect(b.Message("Live after the restart")).ToHaveCountAsync(1);
-            await Expect(b.Messages).ToHaveCountAsync(5);
+            await b.SendAsync("And back");
+            await Expect(a.Message("And back")).ToHaveCountAsync(1);
+            await Expect(b.Messages).ToHaveCountAsync(6);
             foreach (var page in new[] { a, b })
             {
                 Assert.Equal(0, await page.Page.EvaluateAsync<int>("window.__stateChanges.length"));

@@ -56,7 +56,7 @@ public sealed class SocialPage
     {
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
         await Page.GetByLabel("Username").FillAsync(username);
-        await Page.GetByLabel("Password").FillAsync(Api.Password);
+        await Page.GetByLabel("Password").FillAsync(TestUsers.Password);
         if (displayName is not null)
         {
             await Page.GetByLabel("Display name (optional)").FillAsync(displayName);

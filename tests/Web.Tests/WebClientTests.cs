@@ -1,75 +1,33 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Social.Testing.Waiting;
 
 namespace Social.Web.Tests;
-
-/// <summary>One in-memory server for the browser tests that do not restart it (users are fresh per test).</summary>
-public sealed class SharedServer : IAsyncLifetime
-{
-    public WebServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        Server = await WebServer.StartAsync(settings: new Dictionary<string, string?>
-        {
-            // Three friend requests a minute (one every 20 s), so the rate-limit test can run out
-            // on purpose; no other test sends more than one request per user.
-            ["Social:RateLimits:FriendRequestsPerMinute"] = "3",
-            // Long histories are set up through the API quickly.
-            ["Social:RateLimits:MessageBurst"] = "1000",
-            ["Social:RateLimits:MessagesPerSecond"] = "1000",
-        });
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
 
 /// <summary>The spec's Frontend Workflows in a real browser, against the real server.</summary>
 [Collection(BrowserTestsDefinition.Name)]
 public sealed partial class WebClientTests(BrowserFixture browser, SharedServer shared) : IClassFixture<SharedServer>, IAsyncLifetime
 {
-    private readonly List<IBrowserContext> _contexts = [];
-    private readonly List<SocialPage> _pages = [];
+    private readonly BrowserPages _pages = new(browser, () => shared.Server.BaseAddress);
 
     private WebServer Server => shared.Server;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => _pages.CloseAsync();
 
-    private async Task<SocialPage> OpenAsync(IBrowserContext? context = null, bool phone = false)
-    {
-        if (context is null)
-        {
-            context = await browser.NewContextAsync(Server.BaseAddress, phone);
-            _contexts.Add(context);
-        }
+    private Task<SocialPage> OpenAsync(IBrowserContext? context = null, bool phone = false) => _pages.OpenAsync(context, phone);
 
-        var page = await SocialPage.OpenAsync(context);
-        _pages.Add(page);
-        return page;
-    }
-
-    private void AssertPagesHealthy()
-    {
-        foreach (var page in _pages)
-        {
-            page.AssertHealthy();
-        }
-    }
+    private void AssertPagesHealthy() => _pages.AssertHealthy();
 
     [Fact(Timeout = 180_000)]
     public async Task Two_users_become_friends_through_the_page_and_chat_in_real_time()
     {
         var a = await OpenAsync();
         var b = await OpenAsync();
-        var aName = Api.NewUsername("alice");
-        var bName = Api.NewUsername("bob");
+        var aName = TestUsers.NewUsername("alice");
+        var bName = TestUsers.NewUsername("bob");
         await a.SignUpAsync(aName, "Alice");
         await b.SignUpAsync(bName, "Bob");
         await Screenshots.SaveAsync(b.Page, "desktop-messages-empty");
@@ -275,7 +233,8 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await Expect(b.Message(Payload)).ToHaveTextAsync(Payload);
         await Expect(b.Page.Locator("#message-list img, #conversation-list img, #message-list b")).ToHaveCountAsync(0);
         await Expect(a.Page.Locator("#message-list img")).ToHaveCountAsync(0);
-        await b.Page.WaitForTimeoutAsync(300); // an injected handler would have fired by now
+        // Any request an injected element made is over (an onerror handler would have run).
+        await b.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Screenshots.SaveAsync(b.Page, "desktop-chat-xss-as-text");
         AssertPagesHealthy();
     }
@@ -453,11 +412,11 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         await a.Conversation(bob.Username).ClickAsync();
         await Expect(a.Messages).ToHaveCountAsync(50);
         await Expect(a.Messages.Last).ToContainTextAsync("Message number 120");
-        for (var round = 0; round < 10 && await a.Messages.CountAsync() < 120; round++)
+        await Eventually.WaitUntilAsync(async () =>
         {
             await a.Page.Locator(".message-log").EvaluateAsync("log => { log.scrollTop = 0; log.dispatchEvent(new Event('scroll')); }");
-            await a.Page.WaitForTimeoutAsync(300);
-        }
+            return await a.Messages.CountAsync() >= 120;
+        }, "scrolling up brought all 120 messages");
 
         await Expect(a.Messages).ToHaveCountAsync(120);
         var texts = await a.Page.Locator("#message-list .message .text").AllTextContentsAsync();

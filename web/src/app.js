@@ -5,6 +5,7 @@ import { describeError } from './api/errors.js';
 import { mountAuth } from './auth/authView.js';
 import { session } from './auth/session.js';
 import { conversations } from './chat/conversations.js';
+import { notifyNewMessage } from './chat/messageNotifications.js';
 import { mountMessages } from './chat/messagesView.js';
 import { Outbox } from './chat/outbox.js';
 import { friendsStore } from './friends/friendsStore.js';
@@ -145,6 +146,9 @@ realtime.addEventListener('new_message', ({ detail: message }) => {
       const peer = conversations.find(message.conversationId)?.peer;
       toast(peer ? `New message from ${nameOf(peer)}` : 'New message');
     });
+  }
+  if (message.senderId !== ctx.me.userId) {
+    loaded.then(() => notifyNewMessage(message)); // only if opted in and the tab is hidden
   }
 });
 realtime.addEventListener('read_receipt', ({ detail: receipt }) => {

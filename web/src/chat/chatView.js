@@ -1,21 +1,22 @@
-// MessagesUI's chat window: history that loads older pages on scroll up, live messages
-// (deduplicated by messageId, gap-free by seq), send box (through the tab's outbox: pending,
-// waiting and failed messages show below the history), delete for me, "typing…" and "Seen".
-import { friends as friendsApi, messages as messagesApi, users as usersApi } from '../api/client.js';
-import { describeError } from '../api/errors.js';
+// MessagesUI's chat window: loads the history (older pages on scroll up, catch-up after a gap
+// or a reconnect), live messages, marking read what was seen, and the send box. Its parts:
+// timeline.js (order, doubles, gaps), chatLog.js (scrolling), messageItem.js, days.js,
+// pendingMessages.js (the outbox's messages), chatBanner.js (relationship), typing.js.
+import { messages as messagesApi, users as usersApi } from '../api/client.js';
 import { initial } from '../friends/friendsView.js';
-import { actionButton } from '../ui/buttons.js';
-import { formatFullTime, formatTime, h, nameOf, replaceChildren } from '../ui/dom.js';
-import { linkify } from '../ui/linkify.js';
+import { h, nameOf, replaceChildren } from '../ui/dom.js';
 import { errorBox } from '../ui/errorBox.js';
+import { ChatBanner } from './chatBanner.js';
+import { ChatLog } from './chatLog.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
+import { daySeparators } from './days.js';
+import { dayItem, messageItem, placeSeen } from './messageItem.js';
+import { PendingMessages } from './pendingMessages.js';
+import { ReadCursor, Timeline } from './timeline.js';
+import { typingLine, typingThrottle } from './typing.js';
 
 const PAGE = 50;
-const TYPING_SEND_INTERVAL_MS = 2500;
-const TYPING_SHOW_MS = 4000;
-const NEAR_BOTTOM_PX = 80;
-const NEAR_TOP_PX = 60;
 
 export function mountChat(container, ctx, { peerId }) {
   const me = ctx.me;
@@ -26,42 +27,42 @@ export function mountChat(container, ctx, { peerId }) {
   let ready = false;
   let needsCatchUp = false;
 
-  // Messages in seq order; their ids (including ones hidden here) so nothing shows twice.
-  const shown = []; // { message, element }
-  const knownIds = new Set();
-  const sentClientIds = new Set(); // outbox items whose message is shown (the push may beat the answer)
-  const pendingShown = new Map(); // clientMessageId -> { element, status, actions, key }
-  let oldestSeq = null;
-  let newestSeq = 0;
+  const timeline = new Timeline();
+  const elements = new Map(); // messageId -> its list item
+  const readCursor = new ReadCursor();
   let hasOlder = false;
   let loadingOlder = false;
-  let lastMarkedSeq = 0;
 
   // --- DOM --------------------------------------------------------------------------------
   const title = h('h2', { class: 'chat-title', id: 'chat-title', dir: 'auto' }, peer ? nameOf(peer) : 'Chat');
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' }, peer ? initial(peer) : '');
   const subtitle = h('span', { class: 'muted chat-subtitle' }, peer ? `@${peer.username}` : '');
-  const typing = h('p', { class: 'typing', 'aria-live': 'polite', dataset: { testid: 'typing' } });
-  const banner = h('div', { class: 'chat-banner', hidden: true });
+  const typing = typingLine();
   const historyError = errorBox();
   const sendError = errorBox();
+  const banner = new ChatBanner(peerId, {
+    onChanged: async () => {
+      ctx.broadcast({ type: 'friends_changed' });
+      await loadRelationship();
+    },
+    onError: (error) => sendError.show(error),
+  });
   const olderButton = h('button', { type: 'button', class: 'button subtle older-button', hidden: true }, 'Load older messages');
   const list = h('ol', { class: 'message-list', id: 'message-list', 'aria-label': 'Messages' });
-  const pendingList = h('ol', { class: 'message-list pending-list', 'aria-label': 'Sending' });
+  const pending = new PendingMessages(ctx.outbox, peerId);
   const emptyNote = h('p', { class: 'muted empty-chat', hidden: true }, 'No messages yet. Say hello!');
-  const log = h('div', { class: 'message-log', role: 'log', 'aria-labelledby': 'chat-title', tabindex: '0' },
-    olderButton, emptyNote, list, pendingList);
-  const jumpButton = h('button', { type: 'button', class: 'button jump-button', hidden: true }, 'New messages ↓');
-  let lastTypingSent = 0;
+  const log = new ChatLog([olderButton, emptyNote, list, pending.element], {
+    onTop: () => loadOlder(),
+    onScroll: () => markRead(), // what scrolled into view is seen now
+  });
+  const sendTyping = typingThrottle(() => ctx.realtime.invoke('Typing', conversationId).catch(() => {}));
   const box = composer({
     label: 'Message',
     placeholder: 'Write a message — Enter to send, Shift+Enter for a new line',
     onSubmit: send,
     onInput: () => {
-      const now = Date.now();
-      if (conversationId && relationship === 'friends' && now - lastTypingSent > TYPING_SEND_INTERVAL_MS) {
-        lastTypingSent = now;
-        ctx.realtime.invoke('Typing', conversationId).catch(() => {});
+      if (conversationId && relationship === 'friends') {
+        sendTyping();
       }
     },
   });
@@ -73,158 +74,73 @@ export function mountChat(container, ctx, { peerId }) {
       h('div', { class: 'chat-head-text' },
         title,
         h('span', {}, subtitle, ' ', h('a', { href: `#/users/${encodeURIComponent(peerId)}`, class: 'profile-link' }, 'Profile'))),
-      typing),
-    banner, historyError.element, log, jumpButton, sendError.element, box.form));
+      typing.element),
+    banner.element, historyError.element, log.element, log.jumpButton, sendError.element, box.form));
 
   // --- rendering ----------------------------------------------------------------------------
-  const nearBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
-  const scrollToBottom = () => {
-    log.scrollTop = log.scrollHeight;
-    jumpButton.hidden = true;
-  };
+  const nearBottom = () => log.nearBottom();
+  const scrollToBottom = () => log.scrollToBottom();
 
-  function messageElement(message) {
-    const mine = message.senderId === me.userId;
-    const element = h('li', {
-      class: `message ${mine ? 'mine' : 'theirs'}${message.isGreeting ? ' greeting' : ''}`,
-      dataset: { seq: message.seq, messageId: message.messageId },
-    },
-    h('div', { class: 'bubble' },
-      message.isGreeting ? h('span', { class: 'greeting-tag' }, 'Greeting') : null,
-      h('p', { class: 'text', dir: 'auto' }, linkify(message.content))),
-    h('div', { class: 'meta' },
-      h('time', { datetime: message.createdAt, title: formatFullTime(message.createdAt) }, formatTime(message.createdAt)),
-      actionButton('Delete for me', () => hide(message), {
-        className: 'link-button delete-button',
-        confirm: 'Confirm delete',
-        onError: (error) => historyError.show(error),
-      })));
-    return element;
-  }
-
-  // --- the outbox's messages to this peer, in the order typed ---------------------------------
   function renderPending() {
-    const items = ctx.outbox.items.filter((item) => item.recipientId === peerId && !sentClientIds.has(item.clientMessageId));
-    const keep = new Set(items.map((item) => item.clientMessageId));
-    for (const [id, entry] of pendingShown) {
-      if (!keep.has(id)) {
-        entry.element.remove();
-        pendingShown.delete(id);
-      }
-    }
     const bottom = nearBottom();
-    const elements = items.map((item) => {
-      let entry = pendingShown.get(item.clientMessageId);
-      if (!entry) {
-        entry = pendingEntry(item);
-        pendingShown.set(item.clientMessageId, entry);
-      }
-      updatePending(entry, item);
-      return entry.element;
-    });
-    replaceChildren(pendingList, elements);
+    pending.render();
     if (bottom) {
       scrollToBottom();
     }
   }
 
-  function pendingEntry(item) {
-    const status = h('span', { class: 'pending-status', role: 'status' });
-    const actions = h('span', { class: 'pending-actions' });
-    const element = h('li', { class: 'message mine pending', dataset: { clientMessageId: item.clientMessageId } },
-      h('div', { class: 'bubble' }, h('p', { class: 'text', dir: 'auto' }, item.content)),
-      h('div', { class: 'meta' }, status, actions));
-    return { element, status, actions, key: null };
-  }
-
-  function updatePending(entry, item) {
-    const state = { failed: 'failed', waiting: 'waiting', queued: 'queued' }[item.state] ?? 'sending';
-    const key = `${state}|${item.error?.code ?? ''}`;
-    if (entry.key === key) {
-      return;
-    }
-    entry.key = key;
-    entry.element.dataset.state = state;
-    entry.status.textContent = {
-      sending: 'Sending…',
-      queued: 'Queued…',
-      waiting: item.error?.code === 'network_error' || item.error?.status === 0
-        ? 'Not sent yet: waiting for the connection…'
-        : item.error?.code === 'rate_limited' ? 'Not sent yet: too many messages, sending shortly…' : 'Not sent yet: the server is busy, sending shortly…',
-      failed: `Not sent: ${describeError(item.error)}`,
-    }[state];
-    replaceChildren(entry.actions, state === 'failed'
-      ? [
-        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.retry(item.clientMessageId) }, 'Retry'),
-        h('button', { type: 'button', class: 'link-button', onclick: () => ctx.outbox.discard(item.clientMessageId) }, 'Discard'),
-      ]
-      : null);
-  }
-
   /** Puts a message in its place by seq unless it is already there. Returns true if added. */
   function insert(message) {
-    if (message.conversationId !== conversationId || knownIds.has(message.messageId)) {
+    if (message.conversationId !== conversationId) {
       return false;
     }
-    knownIds.add(message.messageId);
-    if (message.clientMessageId && pendingShown.has(message.clientMessageId)) {
-      sentClientIds.add(message.clientMessageId);
-      pendingShown.get(message.clientMessageId).element.remove();
-      pendingShown.delete(message.clientMessageId);
+    const index = timeline.add(message);
+    if (index < 0) {
+      return false;
     }
-    const element = messageElement(message);
-    let index = shown.length;
-    while (index > 0 && shown[index - 1].message.seq > message.seq) {
-      index -= 1;
+    if (message.clientMessageId) {
+      pending.delivered(message.clientMessageId);
     }
-    list.insertBefore(element, shown[index]?.element ?? null);
-    shown.splice(index, 0, { message, element });
-    newestSeq = Math.max(newestSeq, message.seq);
-    oldestSeq = oldestSeq === null ? message.seq : Math.min(oldestSeq, message.seq);
+    const element = messageItem(message, {
+      mine: message.senderId === me.userId,
+      onHide: hide,
+      onError: (error) => historyError.show(error),
+    });
+    const next = timeline.messages[index + 1];
+    list.insertBefore(element, next ? elements.get(next.messageId) : null);
+    elements.set(message.messageId, element);
     emptyNote.hidden = true;
     return true;
   }
 
-  function renderSeen() {
-    for (const marker of list.querySelectorAll('.seen')) {
-      marker.remove();
+  /** Day separators ("Today", "Yesterday", dates) before the first message of each day. */
+  function renderDays() {
+    for (const separator of list.querySelectorAll('.day-separator')) {
+      separator.remove();
     }
-    const readSeq = conversationId ? conversations.peerReadSeq.get(conversationId) ?? 0 : 0;
-    for (let index = shown.length - 1; index >= 0; index -= 1) {
-      const { message, element } = shown[index];
-      if (message.senderId === me.userId && message.seq <= readSeq) {
-        element.querySelector('.meta time').after(h('span', { class: 'seen', dataset: { testid: 'seen' } }, 'Seen'));
-        return;
-      }
+    const messages = timeline.messages;
+    for (const { index, key, label } of daySeparators(messages, new Date())) {
+      list.insertBefore(dayItem(key, label), elements.get(messages[index].messageId));
     }
   }
 
-  let bannerShown = null;
+  /** What depends on the whole timeline: day separators and where "Seen" goes. */
+  function renderMarkers() {
+    renderDays();
+    renderSeen();
+  }
+
+  function renderSeen() {
+    const readSeq = conversationId ? conversations.peerReadSeq.get(conversationId) ?? 0 : 0;
+    const seen = timeline.seenMessage(me.userId, readSeq);
+    placeSeen(list, seen ? elements.get(seen.messageId) : null);
+  }
+
   function renderBanner() {
-    const name = nameOf(peer);
-    if (bannerShown === `${relationship}|${name}`) {
-      return; // unchanged: keep its buttons as they are
+    const closed = banner.render(relationship, nameOf(peer));
+    if (closed !== undefined) {
+      box.setBlocked(closed ? 'hard' : false);
     }
-    bannerShown = `${relationship}|${name}`;
-    const onError = (error) => sendError.show(error);
-    const after = async () => {
-      ctx.broadcast({ type: 'friends_changed' });
-      await loadRelationship();
-    };
-    const content = {
-      none: [`You and ${name} are not friends, so you can't message each other.`,
-        actionButton('Send friend request', async () => { await friendsApi.request(peerId); await after(); }, { onError, className: 'button primary' })],
-      pending_outgoing: [`Friend request sent. You can message ${name} once they accept.`],
-      pending_incoming: [`${name} wants to be your friend. Accept to reply.`,
-        actionButton('Accept', async () => { await friendsApi.accept(peerId); await after(); }, { onError, className: 'button primary' }),
-        actionButton('Reject', async () => { await friendsApi.reject(peerId); await after(); }, { onError })],
-      blocked: [`You blocked ${name}. Unblock them to send messages.`,
-        actionButton('Unblock', async () => { await friendsApi.unblock(peerId); await after(); }, { onError })],
-      unavailable: ['This user is not available. You can\'t send them messages.'],
-    }[relationship];
-    banner.hidden = !content;
-    replaceChildren(banner, content ? h('p', {}, content[0]) : null, content ? h('div', { class: 'actions' }, content.slice(1)) : null);
-    box.setBlocked(content ? 'hard' : false);
   }
 
   // --- loading ------------------------------------------------------------------------------
@@ -283,9 +199,9 @@ export function mountChat(container, ctx, { peerId }) {
     }
     hasOlder = page.hasMore;
     olderButton.hidden = !hasOlder;
-    emptyNote.hidden = shown.length > 0;
+    emptyNote.hidden = timeline.length > 0;
     ready = true;
-    renderSeen();
+    renderMarkers();
     scrollToBottom();
     await fillViewport();
     if (needsCatchUp) {
@@ -296,30 +212,28 @@ export function mountChat(container, ctx, { peerId }) {
 
   /** Loads older pages while the history does not fill the window (so scrolling can start). */
   async function fillViewport() {
-    for (let round = 0; round < 5 && hasOlder && log.scrollHeight <= log.clientHeight; round += 1) {
+    for (let round = 0; round < 5 && hasOlder && !log.filled; round += 1) {
       await loadOlder();
     }
   }
 
   async function loadOlder() {
-    if (!hasOlder || loadingOlder || !conversationId || oldestSeq === null) {
+    if (!hasOlder || loadingOlder || !conversationId || timeline.oldestSeq === null) {
       return;
     }
     loadingOlder = true;
     olderButton.disabled = true;
     olderButton.textContent = 'Loading…';
     try {
-      const page = await messagesApi.history(conversationId, { beforeSeq: oldestSeq, limit: PAGE });
+      const page = await messagesApi.history(conversationId, { beforeSeq: timeline.oldestSeq, limit: PAGE });
       if (disposed) {
         return;
       }
-      const previousHeight = log.scrollHeight;
-      const previousTop = log.scrollTop;
-      page.items.forEach(insert);
+      log.keepPlace(() => {
+        page.items.forEach(insert);
+        renderMarkers();
+      });
       hasOlder = page.hasMore && page.items.length > 0;
-      // Keep what the reader was looking at in place.
-      log.scrollTop = previousTop + (log.scrollHeight - previousHeight);
-      renderSeen();
     } catch (error) {
       historyError.show(error);
     } finally {
@@ -342,12 +256,15 @@ export function mountChat(container, ctx, { peerId }) {
     catchUpRun = catchUpRun.then(async () => {
       for (let round = 0; round < 50 && !disposed; round += 1) {
         const bottom = nearBottom();
-        const page = await messagesApi.history(conversationId, { afterSeq: newestSeq, limit: 100 });
+        const page = await messagesApi.history(conversationId, { afterSeq: timeline.newestSeq, limit: 100 });
         const added = page.items.filter(insert).length;
+        if (added) {
+          renderMarkers();
+        }
         if (added && bottom) {
           scrollToBottom();
         } else if (added) {
-          jumpButton.hidden = false;
+          log.showJump();
         }
         if (!page.hasMore || page.items.length === 0) {
           break;
@@ -368,21 +285,20 @@ export function mountChat(container, ctx, { peerId }) {
   function markRead() {
     clearTimeout(markTimer);
     markTimer = setTimeout(async () => {
-      const upTo = lastSeenSeq();
-      if (disposed || !conversationId || document.visibilityState !== 'visible' || upTo <= lastMarkedSeq) {
+      if (disposed || !conversationId || document.visibilityState !== 'visible') {
         return;
       }
-      const hasIncoming = shown.some(({ message }) => message.senderId !== me.userId && message.seq > lastMarkedSeq);
-      const item = conversations.find(conversationId);
-      lastMarkedSeq = upTo;
-      if (!hasIncoming && !(item?.unreadCount > 0)) {
+      const hasUnread = timeline.hasIncomingAfter(me.userId, readCursor.marked)
+        || conversations.find(conversationId)?.unreadCount > 0;
+      const upTo = readCursor.next(lastSeenSeq(), { hasUnread });
+      if (upTo === null) {
         return;
       }
       try {
         const state = await messagesApi.markRead(conversationId, upTo);
         conversations.applyOwnRead(conversationId, state.unreadCount);
       } catch {
-        lastMarkedSeq = 0; // try again next time
+        readCursor.failed(); // try again next time
       }
     }, 100);
   }
@@ -390,15 +306,11 @@ export function mountChat(container, ctx, { peerId }) {
   /** The newest message whose top is inside the visible part of the history. */
   function lastSeenSeq() {
     if (nearBottom()) {
-      return newestSeq;
+      return timeline.newestSeq;
     }
-    const visibleBottom = log.getBoundingClientRect().bottom;
-    for (let index = shown.length - 1; index >= 0; index -= 1) {
-      if (shown[index].element.getBoundingClientRect().top < visibleBottom) {
-        return shown[index].message.seq;
-      }
-    }
-    return 0;
+    const messages = timeline.messages;
+    const index = log.lastInView(messages.map((message) => elements.get(message.messageId)));
+    return index < 0 ? 0 : messages[index].seq;
   }
 
   // --- actions ------------------------------------------------------------------------------
@@ -421,12 +333,12 @@ export function mountChat(container, ctx, { peerId }) {
       historyError.clear();
       ready = true;
     }
-    const gap = message.seq > newestSeq + 1;
+    const gap = timeline.isAhead(message);
     insert(message);
     if (gap) {
       catchUp(); // the peer's messages in between have not arrived yet: fetch them
     }
-    renderSeen();
+    renderMarkers();
     scrollToBottom();
   }
 
@@ -444,22 +356,20 @@ export function mountChat(container, ctx, { peerId }) {
   async function hide(message) {
     await messagesApi.hide(message.conversationId, message.messageId);
     removeShown(message.messageId);
-    conversations.applyHidden(message.conversationId, message.messageId, shown.at(-1)?.message ?? null);
+    conversations.applyHidden(message.conversationId, message.messageId, timeline.newest);
     ctx.broadcast({ type: 'hidden', conversationId: message.conversationId, messageId: message.messageId });
   }
 
   function removeShown(messageId) {
-    const index = shown.findIndex(({ message }) => message.messageId === messageId);
-    if (index >= 0) {
-      shown[index].element.remove();
-      shown.splice(index, 1);
-      renderSeen();
-      emptyNote.hidden = shown.length > 0;
+    if (timeline.remove(messageId)) {
+      elements.get(messageId).remove();
+      elements.delete(messageId);
+      renderMarkers();
+      emptyNote.hidden = timeline.length > 0;
     }
   }
 
   // --- events -------------------------------------------------------------------------------
-  let typingTimer = null;
   const handlers = {
     new_message: ({ detail: message }) => {
       if (message.conversationId !== conversationId && !(message.senderId === peerId || message.recipientId === peerId)) {
@@ -470,22 +380,22 @@ export function mountChat(container, ctx, { peerId }) {
         return;
       }
       if (message.senderId === peerId) {
-        typing.textContent = '';
+        typing.clear();
       }
-      if (knownIds.has(message.messageId)) {
+      if (timeline.has(message.messageId)) {
         return;
       }
-      if (message.seq > newestSeq + 1) {
+      if (timeline.isAhead(message)) {
         catchUp(); // something is missing in between: fetch the whole gap
         return;
       }
       const bottom = nearBottom();
       insert(message);
-      renderSeen();
+      renderMarkers();
       if (bottom || message.senderId === me.userId) {
         scrollToBottom();
       } else {
-        jumpButton.hidden = false;
+        log.showJump();
       }
       markRead();
     },
@@ -496,11 +406,7 @@ export function mountChat(container, ctx, { peerId }) {
     },
     typing: ({ detail: event }) => {
       if (event.conversationId === conversationId && event.userId === peerId) {
-        typing.textContent = `${nameOf(peer)} is typing…`;
-        clearTimeout(typingTimer);
-        typingTimer = setTimeout(() => {
-          typing.textContent = '';
-        }, TYPING_SHOW_MS);
+        typing.show(nameOf(peer));
       }
     },
     resync: () => {
@@ -527,17 +433,7 @@ export function mountChat(container, ctx, { peerId }) {
     }
   };
   document.addEventListener('visibilitychange', onVisibility);
-  log.addEventListener('scroll', () => {
-    if (log.scrollTop < NEAR_TOP_PX) {
-      loadOlder();
-    }
-    if (nearBottom()) {
-      jumpButton.hidden = true;
-    }
-    markRead(); // what scrolled into view is seen now
-  });
   olderButton.addEventListener('click', loadOlder);
-  jumpButton.addEventListener('click', scrollToBottom);
   const outboxHandlers = { change: renderPending, sent, failed };
   for (const [name, handler] of Object.entries(outboxHandlers)) {
     ctx.outbox.addEventListener(name, handler);
@@ -547,8 +443,7 @@ export function mountChat(container, ctx, { peerId }) {
     // One clear message rather than a friend banner and a refusal that contradict each other.
     ready = true;
     box.setBlocked('hard');
-    banner.hidden = false;
-    replaceChildren(banner, h('p', { role: 'alert' }, 'This is you. Open a chat with a friend to send a message.'));
+    banner.showSelf();
   } else {
     load();
   }
@@ -558,7 +453,7 @@ export function mountChat(container, ctx, { peerId }) {
   return {
     unmount() {
       disposed = true;
-      clearTimeout(typingTimer);
+      typing.dispose();
       clearTimeout(markTimer);
       for (const [name, handler] of Object.entries(handlers)) {
         ctx.realtime.removeEventListener(name, handler);
@@ -572,7 +467,6 @@ export function mountChat(container, ctx, { peerId }) {
     },
     /** Another tab hid a message. */
     hidden(messageId) {
-      knownIds.add(messageId);
       removeShown(messageId);
     },
     /** Friends changed in another tab. */

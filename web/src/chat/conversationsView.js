@@ -3,6 +3,7 @@ import { initial } from '../friends/friendsView.js';
 import { actionButton } from '../ui/buttons.js';
 import { formatTime, h, labelled, nameOf, replaceChildren } from '../ui/dom.js';
 import { errorBox } from '../ui/errorBox.js';
+import { notificationsToggle } from '../ui/notifications.js';
 import { conversations } from './conversations.js';
 
 export function mountConversationList(container, ctx) {
@@ -10,6 +11,7 @@ export function mountConversationList(container, ctx) {
   const { field, input } = labelled('Search conversations', { type: 'search', autocomplete: 'off', maxlength: 100, placeholder: 'Name or username' });
   const list = h('ul', { class: 'conversation-list', 'aria-label': 'Conversations', id: 'conversation-list' });
   const more = actionButton('Load more', () => conversations.loadMore(), { onError: errors.show, className: 'button subtle' });
+  const notifications = notificationsToggle();
   let activePeerId = null;
   let debounce = null;
 
@@ -64,6 +66,7 @@ export function mountConversationList(container, ctx) {
     h('div', { class: 'conversations-pane' },
       h('h1', { class: 'pane-title' }, 'Messages'),
       h('a', { href: '#/groups/new', class: 'button subtle new-group-link', id: 'new-group' }, 'New group'),
+      notifications.element,
       field, errors.element, list, more));
   conversations.addEventListener('change', render);
   render();
@@ -75,6 +78,7 @@ export function mountConversationList(container, ctx) {
       render();
     },
     unmount() {
+      notifications.unmount();
       conversations.removeEventListener('change', render);
       clearTimeout(debounce);
     },

@@ -15,6 +15,21 @@ public sealed class OverloadOptions
     [Range(1, 1_000_000)]
     public int MaxConcurrentSends { get; set; } = 400;
 
+    /// <summary>The fewest sends in flight the adaptive limit (<see cref="SendLatencyLimit"/>) goes down to.</summary>
+    [Range(1, 1_000_000)]
+    public int MinConcurrentSends { get; set; } = 16;
+
+    /// <summary>
+    /// While even the fastest send of an interval takes longer than this, fewer sends are admitted
+    /// at once (<see cref="SendLatencyLimit"/>); zero keeps the limit at <see cref="MaxConcurrentSends"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan SendLatencyTarget { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the adaptive limit is adjusted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan SendLatencyInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// How long an admitted send may take before the caller is answered 503: the message may still
     /// be stored, and a retry with the same <c>clientMessageId</c> gets it back, never a copy.

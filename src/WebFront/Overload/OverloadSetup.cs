@@ -14,6 +14,12 @@ public static class OverloadSetup
             return new ThreadPoolLag(services.GetRequiredService<TimeProvider>(), options.MaxThreadPoolLag, options.SaturationWindow);
         });
         builder.Services.AddHostedService<ThreadPoolLagProbe>();
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<OverloadOptions>>().Value;
+            return new SendLatencyLimit(
+                services.GetRequiredService<TimeProvider>(), options.MaxConcurrentSends, options.MinConcurrentSends, options.SendLatencyTarget, options.SendLatencyInterval);
+        });
         builder.Services.AddSingleton<SendGate>();
         return builder;
     }

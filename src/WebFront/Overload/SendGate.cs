@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Social.WebFront.Overload;
@@ -11,22 +10,21 @@ public sealed class OverloadedException(TimeSpan retryAfter)
 }
 
 /// <summary>
-/// Admission for sends on this front: at most <see cref="OverloadOptions.MaxConcurrentSends"/> in
-/// flight, none while the process is saturated (<see cref="ThreadPoolLag"/>), no queue (a refusal
+/// Admission for sends on this front: at most <see cref="SendLatencyLimit.Current"/> in flight
+/// (<see cref="OverloadOptions.MaxConcurrentSends"/> while sends are quick, fewer while they
+/// queue), none while the process is saturated (<see cref="ThreadPoolLag"/>), no queue (a refusal
 /// is immediate), and a deadline on each admitted send. REST and the hub both go through it, so
 /// either way an overloaded server says so quickly and clearly.
 /// </summary>
-public sealed class SendGate(IOptions<OverloadOptions> options, ThreadPoolLag lag) : IDisposable
+public sealed class SendGate(IOptions<OverloadOptions> options, ThreadPoolLag lag, SendLatencyLimit limit, TimeProvider time)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = options.Value.MaxConcurrentSends,
-        QueueLimit = 0,
-    });
-
     private readonly TimeSpan _timeout = options.Value.SendTimeout;
+    private int _inFlight;
+
+    /// <summary>Sends admitted and not yet ended.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Runs <paramref name="send"/> if there is room; throws <see cref="OverloadedException"/> if not, <see cref="TimeoutException"/> past the deadline.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> send)
@@ -37,14 +35,14 @@ public sealed class SendGate(IOptions<OverloadOptions> options, ThreadPoolLag la
             throw new OverloadedException(RetryAfter);
         }
 
-        var lease = _limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (Interlocked.Increment(ref _inFlight) > limit.Current)
         {
-            lease.Dispose();
+            Interlocked.Decrement(ref _inFlight);
             Grains.Telemetry.SocialMetrics.SendShed("in_flight");
             throw new OverloadedException(RetryAfter);
         }
 
+        var started = time.GetTimestamp();
         Task<T> sending;
         try
         {
@@ -52,15 +50,25 @@ public sealed class SendGate(IOptions<OverloadOptions> options, ThreadPoolLag la
         }
         catch
         {
-            lease.Dispose();
+            Ended(started);
             throw;
         }
 
-        // The permit is held until the send really ends, even past the caller's deadline, so the
+        // The place is held until the send really ends, even past the caller's deadline, so the
         // limit counts the work the cluster is actually doing.
-        _ = sending.ContinueWith(static (_, held) => ((RateLimitLease)held!).Dispose(), lease, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = sending.ContinueWith(
+            static (_, state) =>
+            {
+                var (gate, started) = ((SendGate, long))state!;
+                gate.Ended(started);
+            },
+            (this, started), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return await sending.WaitAsync(_timeout);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    private void Ended(long started)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        limit.Ended(time.GetElapsedTime(started));
+    }
 }

@@ -36,8 +36,10 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
          LIMIT @limit
         """;
 
-    // A display name can match anywhere in it, so that branch reads the table (no trigram index
-    // yet); pages are keyset pages on username_lower.
+    // A display name can match anywhere in it: that branch uses the pg_trgm GIN index of
+    // 009_display_name_trigram.sql (a bitmap OR with the two b-tree branches) for queries of 3
+    // characters or more, and reads the table for shorter ones or where the extension is
+    // missing; pages are keyset pages on username_lower.
     internal const string SearchPeopleSql = $"""
         SELECT {ProfileColumns}
           FROM users

@@ -117,7 +117,7 @@ public sealed class ProfileSettingsTests(BrowserFixture browser)
             await repeat.FillAsync("a brand new secret");
             await change.ClickAsync();
 
-            await Expect(a.Page.GetByText("Password changed. You were signed out on your other devices and tabs.")).ToBeVisibleAsync();
+            await Expect(a.Page.GetByText("Password changed. Your other devices were signed out.")).ToBeVisibleAsync();
             await Expect(a.ConnectionState).ToHaveTextAsync("Connected");
             await Expect(other.Page.GetByText("Your session has ended. Please sign in again.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Expect(other.Page.Locator("#topbar")).ToBeHiddenAsync();

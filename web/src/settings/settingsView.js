@@ -8,7 +8,7 @@ import { fieldForm } from './fieldForm.js';
 
 const DISPLAY_NAME_MAX = 64;
 const PASSWORD_MIN = 8;
-const PASSWORD_CHANGED = 'Password changed. You were signed out on your other devices and tabs.';
+const PASSWORD_CHANGED = 'Password changed. Your other devices were signed out.';
 
 let noteAfterRestart = null;
 
@@ -90,6 +90,6 @@ function passwordForm() {
       change.disabled = false;
     },
   }, h('h2', { id: 'settings-password-title' }, 'Password'),
-  h('p', { class: 'muted' }, 'Changing your password signs you out on your other devices and tabs.'),
+  h('p', { class: 'muted' }, 'Changing your password signs you out on your other devices (tabs of this browser stay signed in).'),
   form.banner, current.wrapper, next.wrapper, repeat.wrapper, h('div', { class: 'actions' }, change), form.status);
 }

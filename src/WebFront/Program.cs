@@ -48,6 +48,7 @@ app.MapSocialTelemetry();
 app.MapAuthApi();
 app.MapAdminApi(app.Configuration);
 app.MapUsersApi();
+app.MapProfileApi();
 app.MapFriendsApi();
 app.MapMessagesApi();
 app.MapGroupsApi();

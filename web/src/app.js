@@ -15,6 +15,7 @@ import { mountGroup } from './groups/groupView.js';
 import { mountNewGroup } from './groups/newGroupView.js';
 import { ActivityReporter } from './friends/presence.js';
 import { RealtimeConnection } from './realtime/connection.js';
+import { mountSettings } from './settings/settingsView.js';
 import { h, nameOf, replaceChildren } from './ui/dom.js';
 import { toast } from './ui/toast.js';
 
@@ -69,6 +70,8 @@ function parseRoute() {
       return arg ? { name: 'group', params: { conversationId: arg } } : null;
     case 'groups':
       return { name: 'newGroup', params: {} };
+    case 'settings':
+      return { name: 'settings', params: {} };
     default:
       return null;
   }
@@ -87,7 +90,7 @@ function route() {
     current.view.update(next.params);
   } else {
     current?.view.unmount();
-    const mount = { friends: mountFriends, messages: mountMessages, profile: mountProfile, group: mountGroup, newGroup: mountNewGroup }[next.name];
+    const mount = { friends: mountFriends, messages: mountMessages, profile: mountProfile, group: mountGroup, newGroup: mountNewGroup, settings: mountSettings }[next.name];
     current = { name: next.name, view: mount(main, ctx, next.params) };
   }
   for (const link of document.querySelectorAll('.mainnav a')) {

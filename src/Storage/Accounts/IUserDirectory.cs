@@ -32,6 +32,20 @@ public interface IUserDirectory
     /// address; in username order, only usernames after <paramref name="afterUsername"/> (normalized).
     /// </summary>
     Task<IReadOnlyList<UserProfile>> SearchPeopleAsync(string query, int limit, string? afterUsername, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's <see cref="UserAccount.SessionVersion"/>, or null when there is no such account.</summary>
+    Task<int?> FindSessionVersionAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the display name (already validated); false when there is no such account.</summary>
+    Task<bool> UpdateDisplayNameAsync(string userId, string displayName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the password hash and raises the session version in one step, only while the stored
+    /// hash is still <paramref name="expectedPasswordHash"/> (the one the caller's current password
+    /// was checked against): of two concurrent changes one wins, the other gets null and checks again.
+    /// </summary>
+    /// <returns>The new session version, or null when the hash changed meanwhile or the account is gone.</returns>
+    Task<int?> TryChangePasswordAsync(string userId, string expectedPasswordHash, string newPasswordHash, CancellationToken cancellationToken = default);
 }
 
 public enum CreateAccountResult
@@ -52,7 +66,14 @@ public sealed record UserAccount(
     string DisplayName,
     string? Address,
     string PasswordHash,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// Raised by every password change; tokens carry the version they were issued under and older
+    /// ones are refused (docs/api.md, "Profile settings").
+    /// </summary>
+    public int SessionVersion { get; init; }
+}
 
 /// <summary>What other users may see of an account.</summary>
 public sealed record UserProfile(string UserId, string Username, string DisplayName);

@@ -173,5 +173,67 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         }
     }
 
+    public Task<int?> FindSessionVersionAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            return Task.FromResult(_byId.TryGetValue(userId, out var account) ? account.SessionVersion : (int?)null);
+        }
+    }
+
+    public Task<bool> UpdateDisplayNameAsync(string userId, string displayName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(displayName);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(userId, out var account))
+            {
+                return Task.FromResult(false);
+            }
+
+            var updated = account with { DisplayName = displayName };
+            AccountText.ThrowIfNotStorable(updated);
+            Replace(updated);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<int?> TryChangePasswordAsync(string userId, string expectedPasswordHash, string newPasswordHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(expectedPasswordHash);
+        ArgumentNullException.ThrowIfNull(newPasswordHash);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(userId, out var account) || account.PasswordHash != expectedPasswordHash)
+            {
+                return Task.FromResult<int?>(null);
+            }
+
+            var updated = account with { PasswordHash = newPasswordHash, SessionVersion = account.SessionVersion + 1 };
+            Replace(updated);
+            return Task.FromResult<int?>(updated.SessionVersion);
+        }
+    }
+
+    /// <summary>Puts a changed account (same id, username and address) in every index; under the gate.</summary>
+    private void Replace(UserAccount account)
+    {
+        _byId[account.UserId] = account;
+        _byUsername[UserNames.Normalize(account.Username)] = account;
+        if (account.Address is not null)
+        {
+            _byAddress[account.Address] = account;
+        }
+    }
+
     private static UserProfile ToProfile(UserAccount account) => new(account.UserId, account.Username, account.DisplayName);
 }

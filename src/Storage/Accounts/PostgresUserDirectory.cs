@@ -12,7 +12,7 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
 
     private const string ProfileColumns = "user_id, username, display_name";
 
-    private const string AccountSelect = "SELECT user_id, username, display_name, address, password_hash, created_at FROM users";
+    private const string AccountSelect = "SELECT user_id, username, display_name, address, password_hash, created_at, session_version FROM users";
 
     // Each branch is an index range scan bounded by the limit (the prefix branch on the
     // C-collated unique index of username_lower, the address branch on its unique index), so
@@ -36,8 +36,10 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
          LIMIT @limit
         """;
 
-    // A display name can match anywhere in it, so that branch reads the table (no trigram index
-    // yet); pages are keyset pages on username_lower.
+    // A display name can match anywhere in it: that branch uses the pg_trgm GIN index of
+    // 009_display_name_trigram.sql (a bitmap OR with the two b-tree branches) for queries of 3
+    // characters or more, and reads the table for shorter ones or where the extension is
+    // missing; pages are keyset pages on username_lower.
     internal const string SearchPeopleSql = $"""
         SELECT {ProfileColumns}
           FROM users
@@ -143,7 +145,10 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
             DisplayName: reader.GetString(2),
             Address: await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetString(3),
             PasswordHash: reader.GetString(4),
-            CreatedAt: reader.GetFieldValue<DateTimeOffset>(5));
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(5))
+        {
+            SessionVersion = reader.GetInt32(6),
+        };
     }
 
     public async Task<UserProfile?> FindByIdAsync(string userId, CancellationToken cancellationToken = default)
@@ -202,6 +207,50 @@ public sealed class PostgresUserDirectory(NpgsqlDataSource dataSource) : IUserDi
         }
 
         return results;
+    }
+
+    public async Task<int?> FindSessionVersionAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+
+        await using var command = dataSource.CreateCommand("SELECT session_version FROM users WHERE user_id = @user_id");
+        command.Parameters.AddWithValue("user_id", userId);
+        return await command.ExecuteScalarAsync(cancellationToken) is int version ? version : null;
+    }
+
+    public async Task<bool> UpdateDisplayNameAsync(string userId, string displayName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(displayName);
+        if (displayName.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Account text cannot hold NUL characters.", nameof(displayName));
+        }
+
+        await using var command = dataSource.CreateCommand("UPDATE users SET display_name = @display_name WHERE user_id = @user_id");
+        command.Parameters.AddWithValue("user_id", userId);
+        command.Parameters.AddWithValue("display_name", displayName);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int?> TryChangePasswordAsync(string userId, string expectedPasswordHash, string newPasswordHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(expectedPasswordHash);
+        ArgumentNullException.ThrowIfNull(newPasswordHash);
+
+        // One statement: the row lock orders concurrent changes, and the second one finds the
+        // hash it checked against gone.
+        await using var command = dataSource.CreateCommand("""
+            UPDATE users
+               SET password_hash = @new_hash, session_version = session_version + 1
+             WHERE user_id = @user_id AND password_hash = @expected_hash
+            RETURNING session_version
+            """);
+        command.Parameters.AddWithValue("user_id", userId);
+        command.Parameters.AddWithValue("expected_hash", expectedPasswordHash);
+        command.Parameters.AddWithValue("new_hash", newPasswordHash);
+        return await command.ExecuteScalarAsync(cancellationToken) is int version ? version : null;
     }
 
     /// <summary>Makes <c>%</c>, <c>_</c> and <c>\</c> match themselves in a LIKE pattern with <c>ESCAPE '\'</c>.</summary>

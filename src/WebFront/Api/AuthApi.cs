@@ -17,8 +17,8 @@ public sealed record AuthResponse(string UserId, string Username, string AccessT
 public static partial class AuthApi
 {
     public const string RegistrationPolicy = "registrations";
-    private const int MaxDisplayNameLength = 64;
-    private const int MaxPasswordLength = 256;
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 256;
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
@@ -38,7 +38,7 @@ public static partial class AuthApi
         }
 
         var username = request.Username!;
-        var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? username : request.DisplayName.Trim();
+        var displayName = DisplayNames.Resolve(request.DisplayName, username);
         var address = string.IsNullOrWhiteSpace(request.Address) ? null : UserNames.NormalizeAddress(request.Address);
         var account = new UserAccount(NewUserId(), username, displayName, address, "", time.GetUtcNow());
         account = account with { PasswordHash = hasher.HashPassword(account, request.Password!) };
@@ -51,7 +51,7 @@ public static partial class AuthApi
                 return Problems.AddressTaken();
         }
 
-        var token = tokens.Issue(account.UserId, account.Username);
+        var token = tokens.Issue(account.UserId, account.Username, account.SessionVersion);
         return TypedResults.Created("/api/users/me", new AuthResponse(account.UserId, account.Username, token.AccessToken, token.ExpiresAt));
     }
 
@@ -86,7 +86,7 @@ public static partial class AuthApi
         }
 
         await grains.GetLoginThrottle(username).RecordSuccess();
-        var token = tokens.Issue(account.UserId, account.Username);
+        var token = tokens.Issue(account.UserId, account.Username, account.SessionVersion);
         return TypedResults.Ok(new AuthResponse(account.UserId, account.Username, token.AccessToken, token.ExpiresAt));
     }
 
@@ -98,14 +98,14 @@ public static partial class AuthApi
             errors["username"] = ["3 to 32 characters: letters a-z, digits, '_' and '.'."];
         }
 
-        if (request.Password is null || request.Password.Length < 8 || request.Password.Length > MaxPasswordLength)
+        if (request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > MaxPasswordLength)
         {
             errors["password"] = [$"8 to {MaxPasswordLength} characters."];
         }
 
-        if (request.DisplayName is { } displayName && (displayName.Trim().Length > MaxDisplayNameLength || displayName.Any(char.IsControl)))
+        if (request.DisplayName is { } displayName && !DisplayNames.IsValid(displayName))
         {
-            errors["displayName"] = [$"At most {MaxDisplayNameLength} characters without control characters."];
+            errors["displayName"] = [DisplayNames.Rule];
         }
 
         if (request.Address is { } address && !string.IsNullOrWhiteSpace(address) && !Inputs.IsValidId(address.Trim()))

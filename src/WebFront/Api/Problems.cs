@@ -31,6 +31,7 @@ public static class Problems
         public const string UsernameTaken = "username_taken";
         public const string AddressTaken = "address_taken";
         public const string InvalidCredentials = "invalid_credentials";
+        public const string WrongPassword = "wrong_password";
 
         public const string CannotFriendSelf = "cannot_friend_self";
         public const string Blocked = "blocked";
@@ -53,6 +54,9 @@ public static class Problems
 
         /// <summary>The raw WebSocket's close reason when the token expires (the frame before it says <see cref="Unauthorized"/>).</summary>
         public const string TokenExpired = "token_expired";
+
+        /// <summary>The raw WebSocket's close reason when a password change ended the token's session.</summary>
+        public const string SessionEnded = "session_ended";
     }
 
     public static ProblemHttpResult Of(int status, string code, string detail) =>

@@ -9,7 +9,7 @@ namespace Social.WebFront.Auth;
 /// Validates a token that did not arrive in a header (the raw WebSocket's auth frame) with the
 /// very same parameters the bearer schemes use, so both paths accept exactly the same tokens.
 /// </summary>
-public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schemes, IOptions<AuthOptions> auth, ExternalUserProvisioning provisioning)
+public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schemes, IOptions<AuthOptions> auth, ExternalUserProvisioning provisioning, SessionCheck sessions)
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
@@ -41,10 +41,14 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
 
         // The same subject rules and account ownership as the bearer schemes and their middleware.
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
-        return Subjects.IsUsable(principal) && await provisioning.EnsureAccountAsync(principal, CancellationToken.None)
+        return Subjects.IsUsable(principal) && await sessions.IsCurrentAsync(principal, CancellationToken.None)
+            && await provisioning.EnsureAccountAsync(principal, CancellationToken.None)
             ? principal.FindFirstValue(JwtRegisteredClaimNames.Sub)
             : null;
     }
+
+    /// <summary>The claims of a token (already validated), for closing its connection when its session ends.</summary>
+    public ClaimsPrincipal Principal(string token) => new(new ClaimsIdentity(_handler.ReadJsonWebToken(token).Claims));
 
     /// <summary>When a token (already validated) stops being valid; null when it never does.</summary>
     public DateTimeOffset? ExpiresAt(string token)

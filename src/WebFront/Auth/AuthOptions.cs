@@ -18,6 +18,16 @@ public sealed class AuthOptions
 
     public int AccessTokenMinutes { get; set; } = 12 * 60;
 
+    /// <summary>
+    /// How long a front trusts the session version it read for a user (docs/api.md, "Profile
+    /// settings"): a token ended by a password change on another front, for a user without
+    /// connections here, is refused here at most this long after the change.
+    /// </summary>
+    public int SessionCheckSeconds { get; set; } = 5;
+
+    /// <summary>How many users' session versions a front caches at most.</summary>
+    public int SessionCacheSize { get; set; } = 100_000;
+
     /// <summary>An outside identity provider whose tokens are accepted too; its user id is <c>sub</c>.</summary>
     public ExternalIssuerOptions External { get; set; } = new();
 }

@@ -24,6 +24,8 @@ public static class AuthSetup
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<CredentialCheck>();
         builder.Services.AddSingleton<ExternalUserProvisioning>();
+        builder.Services.AddSingleton<SessionCheck>();
+        builder.Services.AddSingleton<SessionConnections>();
 
         var authentication = builder.Services
             .AddAuthentication(SelectorScheme)
@@ -138,14 +140,21 @@ public static class AuthSetup
     /// </summary>
     private static JwtBearerEvents QueryStringTokenForHubs() => new()
     {
-        OnTokenValidated = context =>
+        OnTokenValidated = async context =>
         {
             if (!Subjects.IsUsable(context.Principal))
             {
                 context.Fail("The token's 'sub' is missing or not a valid user id.");
+                return;
             }
 
-            return Task.CompletedTask;
+            // A user that no longer exists (the embedded server restarted), or a session that a
+            // password change ended: the token is refused like an invalid one.
+            var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionCheck>();
+            if (!await sessions.IsCurrentAsync(context.Principal!, context.HttpContext.RequestAborted))
+            {
+                context.Fail("The token's session has ended.");
+            }
         },
         OnMessageReceived = context =>
         {

@@ -30,6 +30,8 @@ public static class MessagesHubEndpoint
             var stopping = connection.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             connection.Use(next => context => ClosedOnStopAsync(context, next, stopping));
             connection.Use(next => context => SubscribedAsync(context, next, subscriptions, presence));
+            var sessions = connection.ApplicationServices.GetRequiredService<Auth.SessionConnections>();
+            connection.Use(next => context => SessionTrackedAsync(context, next, sessions));
             connection.UseHub<MessagesHub>();
         });
 
@@ -55,6 +57,21 @@ public static class MessagesHubEndpoint
     private static async Task ClosedOnStopAsync(ConnectionContext context, ConnectionDelegate next, CancellationToken stopping)
     {
         using var closeOnStop = stopping.Register(static state => ((ConnectionContext)state!).Abort(), context);
+        await next(context);
+    }
+
+    /// <summary>The connection is closed when a password change ends its token's session (on any front).</summary>
+    private static async Task SessionTrackedAsync(ConnectionContext context, ConnectionDelegate next, Auth.SessionConnections sessions)
+    {
+        var user = context.Features.Get<IConnectionUserFeature>()?.User;
+        var userId = user?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        if (user is null || userId is null)
+        {
+            await next(context);
+            return;
+        }
+
+        using var tracked = await sessions.TrackAsync(userId, user, context.Abort, context.ConnectionClosed);
         await next(context);
     }
 

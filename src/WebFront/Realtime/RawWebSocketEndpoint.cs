@@ -28,7 +28,7 @@ public static class RawWebSocketEndpoint
 
     private static async Task HandleAsync(
         HttpContext context, AccessTokenValidator tokens, UserStreamSubscriptions subscriptions, WebSocketConnections connections, TimeProvider time,
-        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options, Presence.PresenceTracker presence)
+        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options, Presence.PresenceTracker presence, SessionConnections sessions)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -46,7 +46,7 @@ public static class RawWebSocketEndpoint
             return;
         }
 
-        var (userId, resume, expiresAt) = auth.Value;
+        var (userId, resume, expiresAt, principal) = auth.Value;
         // Ends with the token's lifetime, the client, or the front stopping (so clients move to another front at once).
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
@@ -55,6 +55,7 @@ public static class RawWebSocketEndpoint
             session.CancelAfter(Max(expiry - time.GetUtcNow(), TimeSpan.Zero));
         }
 
+        var sessionEnded = 0;
         await subscriptions.AddConnectionAsync(userId);
         try
         {
@@ -85,6 +86,7 @@ public static class RawWebSocketEndpoint
                 connections.Add(userId, connection);
             });
 
+            using var tracked = await sessions.TrackAsync(userId, principal, () => EndSession(session, ref sessionEnded), context.RequestAborted);
             await presence.ConnectedAsync(userId, context.TraceIdentifier);
             await ReadLoopAsync(socket, connection, session.Token);
         }
@@ -101,6 +103,13 @@ public static class RawWebSocketEndpoint
             return;
         }
 
+        if (!context.RequestAborted.IsCancellationRequested && Volatile.Read(ref sessionEnded) == 1)
+        {
+            await connection.SendAsync(Encode(new { type = "error", data = new { code = Problems.Codes.Unauthorized, message = "The session ended (the password was changed); sign in again." } }));
+            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, Problems.Codes.SessionEnded);
+            return;
+        }
+
         if (!context.RequestAborted.IsCancellationRequested && session.IsCancellationRequested)
         {
             await connection.SendAsync(Encode(new { type = "error", data = new { code = Problems.Codes.Unauthorized, message = "The access token expired; connect again with a fresh one." } }));
@@ -111,7 +120,21 @@ public static class RawWebSocketEndpoint
         await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
     }
 
-    private static async Task<(string UserId, EventPosition? Resume, DateTimeOffset? ExpiresAt)?> AuthenticateAsync(
+    /// <summary>A password change ended the token's session: the read loop stops and the socket is told why.</summary>
+    private static void EndSession(CancellationTokenSource session, ref int ended)
+    {
+        Volatile.Write(ref ended, 1);
+        try
+        {
+            session.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile.
+        }
+    }
+
+    private static async Task<(string UserId, EventPosition? Resume, DateTimeOffset? ExpiresAt, System.Security.Claims.ClaimsPrincipal Principal)?> AuthenticateAsync(
         WebSocket socket, AccessTokenValidator tokens, CancellationToken aborted)
     {
         try
@@ -141,7 +164,7 @@ public static class RawWebSocketEndpoint
 
             var tokenText = token.GetString()!;
             var userId = await tokens.ValidateAsync(tokenText);
-            return userId is null ? null : (userId, ReadResume(root), tokens.ExpiresAt(tokenText));
+            return userId is null ? null : (userId, ReadResume(root), tokens.ExpiresAt(tokenText), tokens.Principal(tokenText));
         }
         catch (Exception exception) when (exception is OperationCanceledException or JsonException or WebSocketException)
         {

@@ -20,7 +20,7 @@ namespace Social.WebFront.Realtime;
 /// </para>
 /// </summary>
 public sealed partial class UserStreamSubscriptions(
-    IClusterClient cluster, IUserDirectory directory, IEnumerable<IUserEventSink> sinks, ILogger<UserStreamSubscriptions> logger)
+    IClusterClient cluster, IUserDirectory directory, IEnumerable<IUserEventSink> sinks, Auth.SessionConnections sessions, ILogger<UserStreamSubscriptions> logger)
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -309,6 +309,9 @@ public sealed partial class UserStreamSubscriptions(
                     await CatchUpAsync(userId, entry);
                 }
 
+                return;
+            case Grains.Accounts.SessionsEndedEvent ended:
+                sessions.EndBefore(userId, ended.SessionVersion);
                 return;
             case { IsOwed: false }:
                 if (await ClientEvent.FromAsync(streamed.Event, directory) is { } fleeting)

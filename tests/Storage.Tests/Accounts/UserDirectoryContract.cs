@@ -201,6 +201,61 @@ public abstract class UserDirectoryContract : IAsyncLifetime
         Assert.Null(await Directory.FindByIdAsync("no-such-user"));
     }
 
+    [Fact]
+    public async Task A_new_account_has_session_version_zero_and_unknown_ids_have_none()
+    {
+        var judy = Account("judy");
+        await Directory.TryCreateAsync(judy);
+
+        Assert.Equal(0, await Directory.FindSessionVersionAsync(judy.UserId));
+        Assert.Equal(0, (await Directory.FindAccountByIdAsync(judy.UserId))!.SessionVersion);
+        Assert.Null(await Directory.FindSessionVersionAsync("no-such-user"));
+    }
+
+    [Fact]
+    public async Task A_password_change_stores_the_hash_and_raises_the_session_version_only_from_the_expected_hash()
+    {
+        var kim = Account("kim");
+        await Directory.TryCreateAsync(kim);
+
+        Assert.Equal(1, await Directory.TryChangePasswordAsync(kim.UserId, kim.PasswordHash, "hash-2"));
+        Assert.Null(await Directory.TryChangePasswordAsync(kim.UserId, kim.PasswordHash, "hash-stale"));
+        Assert.Null(await Directory.TryChangePasswordAsync("no-such-user", "hash-2", "hash-3"));
+
+        var stored = (await Directory.FindByUsernameAsync("KIM"))!;
+        Assert.Equal("hash-2", stored.PasswordHash);
+        Assert.Equal(1, stored.SessionVersion);
+        Assert.Equal(1, await Directory.FindSessionVersionAsync(kim.UserId));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_password_changes_from_one_hash_exactly_one_succeeds()
+    {
+        var lee = Account("lee");
+        await Directory.TryCreateAsync(lee);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Directory.TryChangePasswordAsync(lee.UserId, lee.PasswordHash, $"hash-{i}"))));
+
+        Assert.Equal(1, results.Count(version => version == 1));
+        Assert.Equal(19, results.Count(version => version is null));
+        Assert.Equal(1, await Directory.FindSessionVersionAsync(lee.UserId));
+    }
+
+    [Fact]
+    public async Task A_display_name_change_shows_in_profiles_and_search()
+    {
+        var mia = Account("mia");
+        await Directory.TryCreateAsync(mia);
+
+        Assert.True(await Directory.UpdateDisplayNameAsync(mia.UserId, "Mia Wallace"));
+        Assert.False(await Directory.UpdateDisplayNameAsync("no-such-user", "Nobody"));
+
+        Assert.Equal("Mia Wallace", (await Directory.FindByIdAsync(mia.UserId))!.DisplayName);
+        Assert.Equal("Mia Wallace", (await Directory.FindByUsernameAsync("mia"))!.DisplayName);
+        Assert.Equal([mia.UserId], (await Directory.SearchPeopleAsync("wallace", 10, null)).Select(profile => profile.UserId));
+        Assert.Empty(await Directory.SearchPeopleAsync("(display)", 10, null));
+    }
+
     protected static UserAccount Account(string username, string? address = null) => new(
         UserId: $"user-{Guid.NewGuid():N}",
         Username: username,

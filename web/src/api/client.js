@@ -85,6 +85,12 @@ export const users = {
   search: (q, limit = 20, cursor = undefined) => request('GET', `/api/users/search${query({ q, limit, cursor })}`),
 };
 
+// Profile settings (docs/api.md, "Profile settings").
+export const profile = {
+  changeDisplayName: (displayName) => request('PATCH', '/api/users/me', { displayName }),
+  changePassword: (currentPassword, newPassword) => request('POST', '/api/users/me/password', { currentPassword, newPassword }),
+};
+
 export const friends = {
   request: (userId) => request('POST', `/api/friends/request/${id(userId)}`),
   accept: (userId) => request('POST', `/api/friends/accept/${id(userId)}`),

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Social.WebFront.Tests;
+
+/// <summary>
+/// The embedded server restarted and its in-memory accounts are gone: a token it signed before
+/// (still valid: same key, not expired) names a user that no longer exists, and is refused like
+/// an invalid token everywhere.
+/// </summary>
+[Collection(KestrelServerDefinition.Name)]
+public sealed class UnknownUserTokenTests(KestrelApiFactory server)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>A user registered on another embedded server, which has since gone: the token is well signed and unexpired.</summary>
+    private static async Task<RegisteredUser> UserOfAServerThatRestartedAsync()
+    {
+        await using var before = new SocialApiFactory(connectionString: null, settings: null);
+        return await before.CreateClient().RegisterAsync();
+    }
+
+    [Fact]
+    public async Task Rest_answers_401_with_a_problem()
+    {
+        var ghost = await UserOfAServerThatRestartedAsync();
+        var client = server.CreateLoopbackClient().As(ghost);
+
+        await (await client.GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await client.GetAsync("/api/friends/list")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await client.PostAsync("/api/messages/mark-read", JsonContent("""{"conversationId":"dm_x"}""")))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Hub_negotiate_and_connect_are_refused()
+    {
+        var ghost = await UserOfAServerThatRestartedAsync();
+        var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/messages/negotiate?negotiateVersion=1");
+        negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ghost.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.CreateLoopbackClient().SendAsync(negotiate)).StatusCode);
+
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(ghost.AccessToken))
+            .Build();
+        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Raw_websocket_answers_auth_failed_and_closes()
+    {
+        var ghost = await UserOfAServerThatRestartedAsync();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token = ghost.AccessToken }), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        var buffer = new byte[4096];
+        var frame = await socket.ReceiveAsync(buffer, timeout.Token);
+        using var error = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, frame.Count));
+        Assert.Equal("error", error.RootElement.GetProperty("type").GetString());
+        Assert.Equal("auth_failed", error.RootElement.GetProperty("code").GetString());
+        var close = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_token_of_a_user_that_exists_still_works_everywhere()
+    {
+        var user = await server.CreateLoopbackClient().RegisterAsync();
+        Assert.Equal(HttpStatusCode.OK, (await server.CreateLoopbackClient().As(user).GetAsync("/api/users/me")).StatusCode);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
+            .Build();
+        await connection.StartAsync();
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+    }
+
+    private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");
+}

@@ -26,7 +26,7 @@ var url = new Option<Uri?>("--url")
     CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) ? uri : null,
 };
 var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's pid, to read its memory and CPU", Recursive = true };
-var signingKey = new Option<string?>("--signing-key") { Description = "With --url: the server's Social:Auth:SigningKey (idle mode mints tokens)", Recursive = true };
+var signingKey = new Option<string?>("--signing-key") { Description = "With --url: the key of the server's Social:Auth:External issuer loadtest-idp (idle mode mints tokens)", Recursive = true };
 var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: start a durable server of our own: fsync on, synchronous_commit on)", Recursive = true };
 var noFsync = new Option<bool>("--no-fsync") { Description = "Our own PostgreSQL with fsync/synchronous_commit off (comparison only; NOT durable)", Recursive = true };
 var inMemory = new Option<bool>("--in-memory") { Description = "The server's embedded in-memory storage (comparison only; NOT durable)", Recursive = true };

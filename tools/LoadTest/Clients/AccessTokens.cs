@@ -5,13 +5,17 @@ using System.Text.Json;
 namespace Social.LoadTest.Clients;
 
 /// <summary>
-/// Mints access tokens the way the server's TokenIssuer does (HS256, <c>iss</c>/<c>aud</c>
-/// <c>social</c>, <c>sub</c> the user id), with the signing key the load tester gave the server.
-/// Idle-connection runs use them instead of registering thousands of accounts (one PBKDF2 hash
-/// each): connecting needs a valid token, not an account.
+/// Mints access tokens (HS256, <c>sub</c> the user id) as the outside issuer
+/// <see cref="OutsideIssuer"/>, which the load tester configures on the servers it starts with
+/// the same signing key. Idle-connection runs use them instead of registering thousands of
+/// accounts (one PBKDF2 hash each): the server refuses tokens of users it does not know, but
+/// gives an outside issuer's user an account the first time it sees them.
 /// </summary>
-public sealed class AccessTokens(string base64SigningKey, string issuer = "social", string audience = "social")
+public sealed class AccessTokens(string base64SigningKey, string issuer = AccessTokens.OutsideIssuer, string audience = "social")
 {
+    /// <summary>The outside issuer (<c>Social:Auth:External</c>) the servers the load tester starts trust.</summary>
+    public const string OutsideIssuer = "loadtest-idp";
+
     private readonly byte[] _key = Convert.FromBase64String(base64SigningKey);
 
     /// <summary>A new random key, base64, for a server this run starts.</summary>

@@ -72,6 +72,9 @@ public sealed class WebFrontProcess : IAsyncDisposable
         environment["Social__RateLimits__MessagesPerSecond"] = "1000000";
         environment["Social__RateLimits__MessageBurst"] = "1000000";
         environment["Social__Auth__SigningKey"] = signingKey;
+        environment["Social__Auth__External__Issuer"] = Clients.AccessTokens.OutsideIssuer;
+        environment["Social__Auth__External__Audience"] = "social";
+        environment["Social__Auth__External__SigningKey"] = signingKey;
         foreach (var (key, value) in extraSettings)
         {
             environment[key] = value;

@@ -47,7 +47,8 @@ public static class IdleLoad
     public static async Task<IdleResult> RunAsync(IdleOptions options, TargetServer server, CancellationToken cancellationToken)
     {
         var signingKey = server.SigningKey
-            ?? throw new InvalidOperationException("Idle mode mints tokens: pass --signing-key with the server's Social:Auth:SigningKey when using --url.");
+            ?? throw new InvalidOperationException(
+                $"Idle mode mints tokens: with --url, configure the server's Social:Auth:External (Issuer {AccessTokens.OutsideIssuer}, Audience social, SigningKey K) and pass --signing-key K.");
         var tokens = new AccessTokens(signingKey);
         var tag = RunTag.New();
         var users = (options.Connections + options.ConnectionsPerUser - 1) / options.ConnectionsPerUser;

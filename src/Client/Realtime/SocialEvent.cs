@@ -13,7 +13,10 @@ public abstract record SocialEvent
     public EventPosition? Position { get; init; }
 }
 
-/// <summary><c>new_message</c>: a message in one of the user's conversations (sent by either side).</summary>
+/// <summary>
+/// <c>new_message</c>: a message in one of the user's conversations (sent by either side), or in
+/// one of the user's groups (<see cref="Message.System"/> set on a membership change).
+/// </summary>
 /// <param name="Message">The message.</param>
 public sealed record NewMessageEvent(Message Message) : SocialEvent
 {
@@ -54,6 +57,25 @@ public sealed record TypingEvent(TypingNotice Typing) : SocialEvent
 {
     /// <inheritdoc />
     public override string Name => "typing";
+}
+
+/// <summary><c>group_read</c>: members' read cursors moved in a group (at most once a second; not owed, like <c>typing</c>).</summary>
+/// <param name="Read">The group and the cursors that moved.</param>
+public sealed record GroupReadEvent(GroupReadNotice Read) : SocialEvent
+{
+    /// <inheritdoc />
+    public override string Name => "group_read";
+}
+
+/// <summary>
+/// <c>presence_changed</c>: a friend's presence changed. Not owed and never replayed: after a
+/// (re)connect or <see cref="ResyncEvent"/> read the friend list and apply these on top.
+/// </summary>
+/// <param name="Presence">The friend and their presence.</param>
+public sealed record PresenceChangedEvent(PresenceNotice Presence) : SocialEvent
+{
+    /// <inheritdoc />
+    public override string Name => "presence_changed";
 }
 
 /// <summary>

@@ -269,6 +269,7 @@ public sealed class SocialConnection : IAsyncDisposable
                 _firstConnected.TrySetResult();
                 Outbox.Wake();
                 await closed.Task.WaitAsync(stop);
+                SetState(ConnectionState.Reconnecting); // closed by the server or the network: the first retry is at once
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

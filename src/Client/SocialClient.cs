@@ -110,6 +110,11 @@ public sealed class SocialClient : IDisposable
     /// <see cref="RealtimeOptions.ConfigureConnection"/>, for tools that drive the hub
     /// themselves (no reconnect, continuity or outbox: use <see cref="Connect"/> for those).
     /// </summary>
+    /// <remarks>
+    /// Its JSON knows this library's types only (source-generated, for trimming and AOT); to send
+    /// or read other shapes add a resolver through <see cref="RealtimeOptions.ConfigureHub"/>
+    /// (<c>AddJsonProtocol(o =&gt; o.PayloadSerializerOptions.TypeInfoResolverChain.Add(…))</c>).
+    /// </remarks>
     /// <param name="sequenced">Ask for event positions (<c>?sequenced=true</c>, docs/api.md).</param>
     public HubConnection CreateHubConnection(bool sequenced = false)
     {

@@ -11,6 +11,12 @@ public abstract record SocialEvent
 
     /// <summary>Its position in the user's event sequence, when it has one.</summary>
     public EventPosition? Position { get; init; }
+
+    /// <summary>The server events this client reads that are owed: on a sequenced connection they carry a position as a second argument.</summary>
+    public static IReadOnlyList<string> OwedNames { get; } = [.. Realtime.EventCatalog.All.Where(kind => kind.Positioned).Select(kind => kind.Name)];
+
+    /// <summary>The server events this client reads that are fleeting: no position, never replayed.</summary>
+    public static IReadOnlyList<string> FleetingNames { get; } = [.. Realtime.EventCatalog.All.Where(kind => !kind.Positioned).Select(kind => kind.Name)];
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace Social.Client;
 
 /// <summary>
 /// The Social API for one signed-in user: typed REST calls by area (<see cref="Auth"/>,
-/// <see cref="Users"/>, <see cref="Friends"/>, <see cref="Messages"/>, <see cref="Admin"/>) and
+/// <see cref="Users"/>, <see cref="Friends"/>, <see cref="Messages"/>, <see cref="Groups"/>,
+/// <see cref="Presence"/>, <see cref="Admin"/>) and
 /// real-time connections (<see cref="Connect"/>). Registering or signing in makes the client use
 /// that user's token. Refusals are <see cref="SocialApiException"/>s with the contract's code.
 /// </summary>
@@ -45,6 +46,8 @@ public sealed class SocialClient : IDisposable
         Users = new UsersClient(Transport);
         Friends = new FriendsClient(Transport);
         Messages = new MessagesClient(Transport);
+        Groups = new GroupsClient(Transport);
+        Presence = new PresenceClient(Transport);
         Admin = new AdminClient(Transport);
     }
 
@@ -65,6 +68,12 @@ public sealed class SocialClient : IDisposable
 
     /// <summary>Messages, conversations and read state.</summary>
     public MessagesClient Messages { get; }
+
+    /// <summary>Group conversations: membership, roles, messages and read state.</summary>
+    public GroupsClient Groups { get; }
+
+    /// <summary>The caller's own presence setting.</summary>
+    public PresenceClient Presence { get; }
 
     /// <summary>Admin routes (need the server's admin key).</summary>
     public AdminClient Admin { get; }
@@ -101,6 +110,11 @@ public sealed class SocialClient : IDisposable
     /// <see cref="RealtimeOptions.ConfigureConnection"/>, for tools that drive the hub
     /// themselves (no reconnect, continuity or outbox: use <see cref="Connect"/> for those).
     /// </summary>
+    /// <remarks>
+    /// Its JSON knows this library's types only (source-generated, for trimming and AOT); to send
+    /// or read other shapes add a resolver through <see cref="RealtimeOptions.ConfigureHub"/>
+    /// (<c>AddJsonProtocol(o =&gt; o.PayloadSerializerOptions.TypeInfoResolverChain.Add(…))</c>).
+    /// </remarks>
     /// <param name="sequenced">Ask for event positions (<c>?sequenced=true</c>, docs/api.md).</param>
     public HubConnection CreateHubConnection(bool sequenced = false)
     {

@@ -112,7 +112,7 @@ public sealed class RestRoutesTests(SharedServer server)
 
         var conversations = await alice.Client.Messages.ListConversationsAsync(search: bob.Username[..6]);
         var row = Assert.Single(conversations.Items);
-        Assert.Equal((bob.UserId, 5L, 4), (row.Peer.UserId, row.LastMessage!.Seq, row.UnreadCount));
+        Assert.Equal((bob.UserId, 5L, 4), (row.Peer!.UserId, row.LastMessage!.Seq, row.UnreadCount));
         Assert.Equal(new UnreadSummary(4, 1), await alice.Client.Messages.GetUnreadAsync());
         Assert.Equal(new ReadState(conversationId, 3, 2), await alice.Client.Messages.MarkReadAsync(new MarkReadRequest(conversationId, 3)));
         Assert.Equal(0, (await alice.Client.Messages.MarkReadAsync(new MarkReadRequest(conversationId))).UnreadCount);

@@ -20,9 +20,11 @@ public sealed class RestartTests
         await using var bobLive = bob.Client.Connect();
         var bobLog = new EventLog(bobLive);
         await bobLive.StartAsync();
+        var groupId = (await alice.Client.Groups.CreateAsync("restart", [bob.UserId])).ConversationId;
         await alice.Client.Messages.SendAsync(new SendMessageRequest(bob.UserId, "before 1"));
         await alice.Client.Messages.SendAsync(new SendMessageRequest(bob.UserId, "before 2"));
         await bobLog.WaitForMessagesAsync(conversationId, 2);
+        await bobLog.WaitForMessagesAsync(groupId, 1);
 
         await first.DisposeAsync();
         await using var second = StartServer(database, port);
@@ -31,15 +33,20 @@ public sealed class RestartTests
             await alice.Client.Messages.SendAsync(new SendMessageRequest(bob.UserId, $"while away {i}"));
         }
 
+        await alice.Client.Groups.SendAsync(groupId, "group while away");
         await bobLog.WaitForMessagesAsync(conversationId, 7);
+        await bobLog.WaitForMessagesAsync(groupId, 2);
         await Eventually.WaitUntilAsync(() => bobLive.State == ConnectionState.Connected, "bob is connected again");
         await alice.Client.Messages.SendAsync(new SendMessageRequest(bob.UserId, "after"));
         await bobLog.WaitForMessagesAsync(conversationId, 8);
 
-        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), bobLog.Messages.Select(m => m.Seq));
+        var direct = bobLog.Messages.Where(m => m.ConversationId == conversationId).ToList();
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), direct.Select(m => m.Seq));
         Assert.Equal(
             ["before 1", "before 2", .. Enumerable.Range(1, 5).Select(i => $"while away {i}"), "after"],
-            bobLog.Messages.Select(m => m.Content));
+            direct.Select(m => m.Content));
+        // The group's message is caught up through the group's own history, once.
+        Assert.Equal([1L, 2L], bobLog.Messages.Where(m => m.ConversationId == groupId).Select(m => m.Seq));
         Assert.Contains(bobLog.All, e => e is ResyncEvent);
     }
 

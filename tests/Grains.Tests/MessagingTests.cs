@@ -25,20 +25,8 @@ public sealed class MessagingTests(ClusterFixture fixture)
     /// <summary>Index notes are one-way, so the index catches up a moment after the send returns.</summary>
     private async Task<UnreadSummary> UnreadEventuallyAsync(string user, int expectedTotal)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        UnreadSummary unread;
-        do
-        {
-            unread = await _grains.GetUser(user).GetUnread();
-            if (unread.TotalUnread == expectedTotal)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
-        }
-        while (DateTime.UtcNow < deadline);
-
+        UnreadSummary unread = null!;
+        await Eventually.WaitUntilAsync(async () => (unread = await _grains.GetUser(user).GetUnread()).TotalUnread == expectedTotal, $"{user} has {expectedTotal} unread");
         return unread;
     }
 
@@ -227,13 +215,10 @@ public sealed class MessagingTests(ClusterFixture fixture)
         }
 
         await SendAsync(user, peers[0], "latest");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        ConversationPage page;
-        do
-        {
-            page = await _grains.GetUser(user).ListConversations(10, null, null);
-        }
-        while ((page.Items.Count < 3 || page.Items[0].LastMessage?.Content != "latest") && DateTime.UtcNow < deadline && await Task.Delay(20).ContinueWith(_ => true));
+        ConversationPage page = null!;
+        await Eventually.WaitUntilAsync(
+            async () => (page = await _grains.GetUser(user).ListConversations(10, null, null)).Items.Count >= 3 && page.Items[0].LastMessage?.Content == "latest",
+            "the list shows the latest message first");
 
         Assert.Equal([peers[0], peers[2], peers[1]], page.Items.Select(item => item.PeerId));
         Assert.Equal("latest", page.Items[0].LastMessage!.Content);

@@ -1,7 +1,5 @@
-using Orleans.TestingHost;
 using Social.Grains.Friends;
 using Social.Grains.Messages;
-using Social.Testing;
 using Xunit.Abstractions;
 
 namespace Social.Grains.Tests;
@@ -13,14 +11,11 @@ namespace Social.Grains.Tests;
 public sealed class SiloFailureTests(ITestOutputHelper output)
 {
     private const int Pairs = 60;
-    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Friend_operations_and_sends_retried_across_a_killed_silo_converge()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("silo_failure");
-        var cluster = await PostgresTestCluster.StartAsync(connectionString);
-        try
+        await KilledSilos.RunAsync("silo_failure", async cluster =>
         {
             var grains = cluster.GrainFactory;
             var pairs = Enumerable.Range(0, Pairs).Select(_ => (A: TestUsers.NewId("a"), B: TestUsers.NewId("b"))).ToList();
@@ -32,16 +27,16 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             var befriending = pairs.Select(pair => Task.Run(async () =>
             {
                 var friendship = grains.GetFriendship(pair.A, pair.B);
-                Interlocked.Add(ref failures, await RetryAsync(() => friendship.Request(pair.A), r => r.Succeeded || r.Error == FriendError.RequestAlreadySent));
+                Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => friendship.Request(pair.A), r => r.Succeeded || r.Error == FriendError.RequestAlreadySent));
                 if (Interlocked.Increment(ref done) == Pairs / 4)
                 {
                     someDone.TrySetResult();
                 }
 
-                Interlocked.Add(ref failures, await RetryAsync(() => friendship.Accept(pair.B), r => r.Succeeded));
+                Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => friendship.Accept(pair.B), r => r.Succeeded));
             })).ToList();
 
-            await someDone.Task.WaitAsync(RetryFor);
+            await someDone.Task.WaitAsync(KilledSilos.RetryFor);
             var victim = cluster.SecondarySilos[0];
             output.WriteLine($"killing {victim.SiloAddress} after {Volatile.Read(ref done)} requests");
             await cluster.KillSiloAsync(victim);
@@ -68,14 +63,14 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 for (var i = 0; i < 20; i++)
                 {
                     var command = new SendMessageCommand(i % 2 == 0 ? pair.A : pair.B, i % 2 == 0 ? pair.B : pair.A, $"m{i}", $"c{i}");
-                    Interlocked.Add(ref sendFailures, await RetryAsync(() => conversation.Send(command), r => r.Error == MessageError.None));
+                    Interlocked.Add(ref sendFailures, await KilledSilos.RetryAsync(() => conversation.Send(command), r => r.Error == MessageError.None));
                     if (Interlocked.Increment(ref sent) == 50)
                     {
                         someSent.TrySetResult();
                     }
                 }
             })).ToList();
-            await someSent.Task.WaitAsync(RetryFor);
+            await someSent.Task.WaitAsync(KilledSilos.RetryFor);
             var original = cluster.Silos.First(silo => silo != joined);
             output.WriteLine($"killing {original.SiloAddress} after {Volatile.Read(ref sent)} sends");
             await cluster.KillSiloAsync(original);
@@ -88,32 +83,6 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), history!.Items.Select(m => m.Seq));
                 Assert.Equal(20, history.Items.Select(m => m.ClientMessageId).Distinct().Count());
             }
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
-    }
-
-    /// <summary>Calls until <paramref name="settled"/> holds; returns how many attempts failed with an exception on the way.</summary>
-    private static async Task<int> RetryAsync<T>(Func<Task<T>> call, Func<T, bool> settled)
-    {
-        var deadline = DateTime.UtcNow + RetryFor;
-        var failed = 0;
-        while (true)
-        {
-            try
-            {
-                var result = await call();
-                Assert.True(settled(result), $"Unexpected answer after {failed} failed attempts: {result}");
-                return failed;
-            }
-            catch (Exception exception) when (exception is not Xunit.Sdk.XunitException && DateTime.UtcNow < deadline)
-            {
-                failed++;
-                await Task.Delay(100);
-            }
-        }
+        });
     }
 }

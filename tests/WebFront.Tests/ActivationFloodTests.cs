@@ -16,7 +16,7 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
     [Fact]
     public async Task History_of_random_conversation_ids_keeps_no_conversation_grains()
     {
-        var caller = _client.As(await _client.RegisterAsync());
+        var caller = _client.As(await TestUsers.SignUpAsync(_client));
         var baseline = await ActivationsAsync("ConversationGrain");
         var rssBefore = WorkingSetMegabytes();
 
@@ -33,7 +33,7 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
     [Fact]
     public async Task Batch_accept_of_random_ids_activates_no_pair_grains()
     {
-        var caller = _client.As(await _client.RegisterAsync());
+        var caller = _client.As(await TestUsers.SignUpAsync(_client));
         var baseline = await ActivationsAsync("FriendshipGrain");
 
         for (var i = 0; i < 20; i++)
@@ -50,8 +50,8 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
     [Fact]
     public async Task Accepting_a_request_that_was_never_made_keeps_no_pair_grain()
     {
-        var caller = _client.As(await _client.RegisterAsync());
-        var others = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => factory.CreateClient().RegisterAsync()));
+        var caller = _client.As(await TestUsers.SignUpAsync(_client));
+        var others = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => TestUsers.SignUpAsync(factory.CreateClient())));
         var baseline = await ActivationsAsync("FriendshipGrain");
 
         foreach (var other in others)
@@ -65,8 +65,8 @@ public sealed class ActivationFloodTests(SharedApiFactory factory, ITestOutputHe
     [Fact]
     public async Task A_refused_first_send_keeps_no_conversation_grain()
     {
-        var caller = _client.As(await _client.RegisterAsync());
-        var strangers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => factory.CreateClient().RegisterAsync()));
+        var caller = _client.As(await TestUsers.SignUpAsync(_client));
+        var strangers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => TestUsers.SignUpAsync(factory.CreateClient())));
         var baseline = await ActivationsAsync("ConversationGrain");
 
         foreach (var stranger in strangers)

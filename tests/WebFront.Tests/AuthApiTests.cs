@@ -11,7 +11,7 @@ public sealed class AuthApiTests(SharedApiFactory factory)
     [Fact]
     public async Task Register_then_login_returns_a_token_for_the_same_user()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
 
         var response = await _client.PostAsJsonAsync("/api/auth/login", new { username = user.Username.ToUpperInvariant(), password = "correct horse battery" });
 
@@ -25,8 +25,8 @@ public sealed class AuthApiTests(SharedApiFactory factory)
     [Fact]
     public async Task Usernames_are_unique_case_insensitively()
     {
-        var name = ApiClient.NewUsername("Dup");
-        await _client.RegisterAsync(name);
+        var name = TestUsers.NewUsername("Dup");
+        await TestUsers.SignUpAsync(_client, name);
 
         var response = await _client.PostAsJsonAsync("/api/auth/register", new { username = name.ToLowerInvariant(), password = "another password" });
 
@@ -36,7 +36,7 @@ public sealed class AuthApiTests(SharedApiFactory factory)
     [Fact]
     public async Task Concurrent_registrations_of_one_username_create_one_account()
     {
-        var name = ApiClient.NewUsername("race");
+        var name = TestUsers.NewUsername("race");
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             _client.PostAsJsonAsync("/api/auth/register", new { username = name, password = "correct horse battery" })));
 
@@ -60,7 +60,7 @@ public sealed class AuthApiTests(SharedApiFactory factory)
     [Fact]
     public async Task Wrong_password_is_invalid_credentials()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
 
         var response = await _client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "wrong password" });
 
@@ -70,7 +70,7 @@ public sealed class AuthApiTests(SharedApiFactory factory)
     [Fact]
     public async Task Eleventh_failed_login_within_the_window_is_rate_limited()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
         for (var i = 0; i < 10; i++)
         {
             var failed = await _client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "wrong password" });

@@ -14,8 +14,8 @@ public sealed class BlockedSignalsTests(KestrelApiFactory server)
         var (blocked, blockedClient) = await SignUpAsync();
         var (blocker, blockerClient) = await SignUpAsync();
         var (friend, friendClient) = await SignUpAsync();
-        await BefriendAsync(blockedClient, blocked, blockerClient, blocker);
-        await BefriendAsync(friendClient, friend, blockerClient, blocker);
+        await TestUsers.BefriendAsync(blocked, blocker);
+        await TestUsers.BefriendAsync(friend, blocker);
         var sent = await (await blockerClient.PostAsJsonAsync("/api/messages/send", new { recipientId = blocked.UserId, content = "hello" })).JsonAsync();
         var conversationId = sent.GetProperty("conversationId").GetString()!;
         var toFriend = await (await blockerClient.PostAsJsonAsync("/api/messages/send", new { recipientId = friend.UserId, content = "hi" })).JsonAsync();
@@ -36,16 +36,9 @@ public sealed class BlockedSignalsTests(KestrelApiFactory server)
         Assert.DoesNotContain(blockerHub.All, heard => heard.Name == "read_receipt" && heard.Data.GetProperty("readerId").GetString() == blocked.UserId);
     }
 
-    private async Task<(RegisteredUser User, HttpClient Client)> SignUpAsync()
+    private async Task<(TestUser User, HttpClient Client)> SignUpAsync()
     {
-        var client = server.CreateLoopbackClient();
-        var user = await client.RegisterAsync();
-        return (user, client.As(user));
-    }
-
-    private static async Task BefriendAsync(HttpClient aClient, RegisteredUser a, HttpClient bClient, RegisteredUser b)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await aClient.PostAsync($"/api/friends/request/{b.UserId}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await bClient.PostAsync($"/api/friends/accept/{a.UserId}", null)).StatusCode);
+        var (client, user) = await RawHttp.SignUpAsync(server.CreateLoopbackClient());
+        return (user, client);
     }
 }

@@ -12,7 +12,7 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
     [Fact]
     public async Task A_user_past_the_connection_cap_is_refused_with_a_code_on_both_transports()
     {
-        var user = await server.CreateLoopbackClient().RegisterAsync();
+        var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
         var sockets = new List<ClientWebSocket>();
         try
         {

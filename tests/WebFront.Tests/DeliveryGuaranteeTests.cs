@@ -267,21 +267,9 @@ public sealed class DeliveryGuaranteeTests(KestrelApiFactory server) : IAsyncLif
         }
     }
 
-    private static async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync(KestrelApiFactory target)
-    {
-        var client = target.CreateLoopbackClient();
-        var user = await client.RegisterAsync();
-        return (client.As(user), user);
-    }
+    private static Task<(HttpClient Client, TestUser User)> SignUpAsync(KestrelApiFactory target) => RawHttp.SignUpAsync(target.CreateLoopbackClient());
 
-    private static async Task<((HttpClient Client, RegisteredUser User) A, (HttpClient Client, RegisteredUser User) B)> FriendsAsync(KestrelApiFactory target)
-    {
-        var a = await SignUpAsync(target);
-        var b = await SignUpAsync(target);
-        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
-        await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
-        return (a, b);
-    }
+    private static Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync(KestrelApiFactory target) => RawHttp.FriendsAsync(target.CreateLoopbackClient);
 
     private string ShortLivedToken(string userId, string username, TimeSpan lifetime)
     {

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Social.Client;
 
 namespace Social.WebFront.Tests;
 
@@ -13,22 +16,21 @@ public sealed record HeardEvent(string Name, JsonElement Data, long? Epoch, long
 /// </summary>
 public sealed class EventRecorder : IAsyncDisposable
 {
-    public static readonly string[] EventNames =
-    [
-        "new_message", "read_receipt", "friend_request", "friend_accepted", "typing", "error",
-        "friend_request_cancelled", "friend_request_rejected", "friend_removed", "user_blocked", "user_unblocked",
-        "session", "resync", "group_read", "presence_changed",
-    ];
+    /// <summary>Every event Social.Client knows, and the connection's own <c>session</c> and <c>resync</c>.</summary>
+    public static readonly string[] EventNames = [.. SocialEvent.OwedNames, .. SocialEvent.FleetingNames, "session", "resync"];
 
     private readonly Channel<HeardEvent> _heard = Channel.CreateUnbounded<HeardEvent>();
     private readonly List<HeardEvent> _all = [];
     private readonly Lock _gate = new();
 
     /// <summary>Events that carry no position even on sequenced connections.</summary>
-    private static readonly HashSet<string> Unpositioned = ["typing", "error", "session", "resync", "group_read", "presence_changed"];
+    private static readonly HashSet<string> Unpositioned = [.. SocialEvent.FleetingNames, "session", "resync"];
 
-    private EventRecorder(HubConnection connection, bool sequenced)
+    private readonly SocialClient _client;
+
+    private EventRecorder(SocialClient client, HubConnection connection, bool sequenced)
     {
+        _client = client;
         Connection = connection;
         foreach (var name in EventNames)
         {
@@ -53,11 +55,13 @@ public sealed class EventRecorder : IAsyncDisposable
 
     public static async Task<EventRecorder> ConnectAsync(Uri server, string accessToken, bool sequenced = false)
     {
-        var path = sequenced ? "/hubs/messages?sequenced=true" : "/hubs/messages";
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, path), options => options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken))
-            .Build();
-        var recorder = new EventRecorder(connection, sequenced);
+        // Social.Client's bare hub connection: the wire as the server sends it, without the client's resume and catch-up.
+        // The tests invoke hub methods with their own shapes (anonymous objects): JSON by reflection beside the client's own types.
+        var client = new SocialClient(server, options => options.Realtime.ConfigureHub = hub =>
+            hub.AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver())));
+        client.UseAccessToken(accessToken);
+        var connection = client.CreateHubConnection(sequenced);
+        var recorder = new EventRecorder(client, connection, sequenced);
         await connection.StartAsync();
         return recorder;
     }
@@ -76,7 +80,11 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        _client.Dispose();
+    }
 
     private Task Record(string name, object?[] args)
     {

@@ -54,7 +54,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime, IDisposable
         var me = await (await outsider.GetAsync("/api/users/me")).JsonAsync();
         Assert.Equal(subject, me.GetProperty("userId").GetString());
 
-        var local = await _factory.CreateClient().RegisterAsync();
+        var local = await TestUsers.SignUpAsync(_factory.CreateClient());
         Assert.Equal(HttpStatusCode.OK, (await outsider.PostAsync($"/api/friends/request/{local.UserId}", null)).StatusCode);
         var asLocal = _factory.CreateClient().As(local);
         Assert.Equal(HttpStatusCode.OK, (await asLocal.PostAsync($"/api/friends/accept/{subject}", null)).StatusCode);
@@ -113,7 +113,7 @@ public sealed class ExternalIssuerTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task An_outside_subject_equal_to_a_local_user_id_cannot_act_as_that_user()
     {
-        var local = await _factory.CreateClient().RegisterAsync();
+        var local = await TestUsers.SignUpAsync(_factory.CreateClient());
 
         var impostor = ClientWith(Mint(local.UserId, "impostor", ExternalKey));
 

@@ -7,12 +7,7 @@ namespace Social.WebFront.Tests;
 [Collection(SharedApiDefinition.Name)]
 public sealed class FriendsApiTests(SharedApiFactory factory)
 {
-    private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync(string? address = null)
-    {
-        var client = factory.CreateClient();
-        var user = await client.RegisterAsync(address: address);
-        return (client.As(user), user);
-    }
+    private Task<(HttpClient Client, TestUser User)> SignUpAsync(string? address = null) => RawHttp.SignUpAsync(factory.CreateClient(), address);
 
     private static async Task<string> StatusOfAsync(HttpResponseMessage response)
     {
@@ -105,7 +100,7 @@ public sealed class FriendsApiTests(SharedApiFactory factory)
     public async Task Batch_accept_reports_each_id()
     {
         var (carol, carolUser) = await SignUpAsync();
-        var requesters = new List<RegisteredUser>();
+        var requesters = new List<TestUser>();
         for (var i = 0; i < 3; i++)
         {
             var (client, user) = await SignUpAsync();

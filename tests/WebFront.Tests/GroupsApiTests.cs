@@ -22,23 +22,18 @@ public sealed class GroupsApiTests(KestrelApiFactory server) : IAsyncLifetime
         }
     }
 
-    private sealed record Member(HttpClient Client, RegisteredUser User)
+    private sealed record Member(HttpClient Client, TestUser User)
     {
         public string Id => User.UserId;
     }
 
     private async Task<Member> SignUpAsync()
     {
-        var client = server.CreateLoopbackClient();
-        var user = await client.RegisterAsync();
-        return new Member(client.As(user), user);
+        var (client, user) = await RawHttp.SignUpAsync(server.CreateLoopbackClient());
+        return new Member(client, user);
     }
 
-    private static async Task BefriendAsync(Member a, Member b)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await a.Client.PostAsync($"/api/friends/request/{b.Id}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsync($"/api/friends/accept/{a.Id}", null)).StatusCode);
-    }
+    private static Task<string> BefriendAsync(Member a, Member b) => TestUsers.BefriendAsync(a.User, b.User);
 
     /// <summary>An owner and <paramref name="count"/> of the owner's friends.</summary>
     private async Task<(Member Owner, Member[] Friends)> CircleAsync(int count)

@@ -25,7 +25,7 @@ public sealed class HardeningApiTests(SharedApiFactory factory)
     [Fact]
     public async Task The_admin_route_without_a_key_is_401_even_without_a_body()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
 
         var noBody = await factory.CreateClient().PutAsync($"/api/admin/users/{user.UserId}/plan", null);
         using var malformed = new StringContent("{\"plan\":", System.Text.Encoding.UTF8, "application/json");
@@ -38,7 +38,7 @@ public sealed class HardeningApiTests(SharedApiFactory factory)
     [Fact]
     public async Task The_admin_route_with_the_key_still_validates_its_body()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
         var admin = factory.CreateClient();
         admin.DefaultRequestHeaders.Add("X-Admin-Key", SocialApiFactory.AdminKey);
 
@@ -49,8 +49,8 @@ public sealed class HardeningApiTests(SharedApiFactory factory)
     [Fact]
     public async Task The_conversation_with_someone_who_blocked_the_caller_is_not_found()
     {
-        var caller = await _client.RegisterAsync();
-        var blocker = await _client.RegisterAsync();
+        var caller = await TestUsers.SignUpAsync(_client);
+        var blocker = await TestUsers.SignUpAsync(_client);
         Assert.Equal(HttpStatusCode.NoContent, (await factory.CreateClient().As(blocker).PostAsync($"/api/friends/block/{caller.UserId}", null)).StatusCode);
 
         var response = await factory.CreateClient().As(caller).GetAsync($"/api/messages/conversations/with/{blocker.UserId}");
@@ -82,12 +82,9 @@ public sealed class HardeningApiTests(SharedApiFactory factory)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
-    private async Task<(RegisteredUser, RegisteredUser)> FriendsAsync()
+    private async Task<(TestUser, TestUser)> FriendsAsync()
     {
-        var a = await _client.RegisterAsync();
-        var b = await _client.RegisterAsync();
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().As(a).PostAsync($"/api/friends/request/{b.UserId}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().As(b).PostAsync($"/api/friends/accept/{a.UserId}", null)).StatusCode);
-        return (a, b);
+        var (a, b) = await RawHttp.FriendsAsync(factory.CreateClient);
+        return (a.User, b.User);
     }
 }

@@ -11,8 +11,8 @@ public sealed class HubAndRestAgreeTests(KestrelApiFactory server)
     [Fact]
     public async Task Refused_sends_and_mark_reads_carry_the_same_code_on_both()
     {
-        var alice = await server.CreateLoopbackClient().RegisterAsync();
-        var bob = await server.CreateLoopbackClient().RegisterAsync();
+        var alice = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
+        var bob = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
         var rest = server.CreateLoopbackClient().As(alice);
         await using var hub = await EventRecorder.ConnectAsync(server.BaseAddress, alice.AccessToken);
         var conversationId = (await (await rest.GetAsync($"/api/messages/conversations/with/{bob.UserId}")).JsonAsync()).GetProperty("conversationId").GetString()!;

@@ -12,7 +12,7 @@ public sealed class LoggingTests(LogCapturingServer server)
     [Fact]
     public async Task A_refused_hub_call_is_not_logged_as_an_error()
     {
-        var user = await server.CreateLoopbackClient().RegisterAsync();
+        var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
         await using var hub = await EventRecorder.ConnectAsync(server.BaseAddress, user.AccessToken);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync("Typing", $"dm_{Guid.NewGuid():N}"));
@@ -68,7 +68,7 @@ public sealed class LoggingTests(LogCapturingServer server)
     [Fact]
     public async Task The_access_token_of_a_hub_connection_never_reaches_the_logs()
     {
-        var user = await server.CreateLoopbackClient().RegisterAsync();
+        var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
 
         await using (var hub = await EventRecorder.ConnectAsync(server.BaseAddress, user.AccessToken))
         {

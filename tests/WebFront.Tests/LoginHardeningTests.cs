@@ -18,7 +18,7 @@ public sealed class LoginHardeningTests(SharedApiFactory factory)
     [Fact]
     public async Task Concurrent_wrong_logins_get_no_more_than_the_allowance_then_the_right_password_is_locked_out()
     {
-        var user = await _client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(_client);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 150).Select(_ =>
             _client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "wrong password" })));
@@ -32,7 +32,7 @@ public sealed class LoginHardeningTests(SharedApiFactory factory)
     [Fact]
     public async Task A_lookalike_spelling_of_a_locked_username_shares_its_lockout()
     {
-        var user = await _client.RegisterAsync(ApiClient.NewUsername("Kate"));
+        var user = await TestUsers.SignUpAsync(_client, TestUsers.NewUsername("Kate"));
         for (var i = 0; i < 10; i++)
         {
             var failed = await _client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "wrong password" });
@@ -49,7 +49,7 @@ public sealed class LoginHardeningTests(SharedApiFactory factory)
     [Fact]
     public async Task A_lookalike_spelling_signs_in_to_the_same_account()
     {
-        var user = await _client.RegisterAsync(ApiClient.NewUsername("kk"));
+        var user = await TestUsers.SignUpAsync(_client, TestUsers.NewUsername("kk"));
         var fullWidth = string.Concat(user.Username.Select(c => c is >= 'a' and <= 'z' ? (char)(c - 'a' + '\uFF41') : c));
 
         var response = await _client.PostAsJsonAsync("/api/auth/login", new { username = fullWidth, password = Password });
@@ -72,11 +72,11 @@ public sealed class LoginHardeningTests(SharedApiFactory factory)
     [Fact]
     public async Task Search_finds_a_username_by_its_full_width_spelling()
     {
-        var name = ApiClient.NewUsername("kelvin");
-        await _client.RegisterAsync(name);
+        var name = TestUsers.NewUsername("kelvin");
+        await TestUsers.SignUpAsync(_client, name);
 
         var fullWidth = "\uFF4B\uFF45\uFF4C" + name[3..];
-        var found = await _client.As(await _client.RegisterAsync()).GetAsync($"/api/users/search?q={Uri.EscapeDataString(fullWidth)}");
+        var found = await _client.As(await TestUsers.SignUpAsync(_client)).GetAsync($"/api/users/search?q={Uri.EscapeDataString(fullWidth)}");
 
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         Assert.Contains((await found.JsonAsync()).GetProperty("items").EnumerateArray(), item => item.GetProperty("username").GetString() == name);
@@ -92,12 +92,12 @@ public sealed class LoginTimingTests : IDisposable
     public async Task A_login_with_an_unknown_username_checks_a_hash_like_a_known_one()
     {
         var client = _factory.CreateClient();
-        var user = await client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(client);
         var before = _factory.Hasher.Verifications;
 
         await client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "wrong password" });
         var known = _factory.Hasher.Verifications - before;
-        await client.PostAsJsonAsync("/api/auth/login", new { username = ApiClient.NewUsername("nobody"), password = "wrong password" });
+        await client.PostAsJsonAsync("/api/auth/login", new { username = TestUsers.NewUsername("nobody"), password = "wrong password" });
         var unknown = _factory.Hasher.Verifications - before - known;
 
         Assert.Equal(1, known);

@@ -7,35 +7,18 @@ namespace Social.WebFront.Tests;
 [Collection(SharedApiDefinition.Name)]
 public sealed class MessagesApiTests(SharedApiFactory factory)
 {
-    private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync()
-    {
-        var client = factory.CreateClient();
-        var user = await client.RegisterAsync();
-        return (client.As(user), user);
-    }
+    private Task<(HttpClient Client, TestUser User)> SignUpAsync() => RawHttp.SignUpAsync(factory.CreateClient());
 
-    private async Task<((HttpClient Client, RegisteredUser User) A, (HttpClient Client, RegisteredUser User) B)> FriendsAsync()
-    {
-        var a = await SignUpAsync();
-        var b = await SignUpAsync();
-        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
-        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null)).StatusCode);
-        return (a, b);
-    }
+    private Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync() => RawHttp.FriendsAsync(factory.CreateClient);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string recipientId, string content, string? clientMessageId = null) =>
         client.PostAsJsonAsync("/api/messages/send", new { recipientId, content, clientMessageId });
 
+    /// <summary>Reads until <paramref name="done"/> holds (the shared <see cref="Eventually"/>), and returns that value.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(25);
-            value = await read();
-        }
-
+        T value = default!;
+        await Eventually.WaitUntilAsync(async () => done(value = await read()), "the read shows the change");
         return value;
     }
 

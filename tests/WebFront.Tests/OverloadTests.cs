@@ -24,13 +24,13 @@ public sealed class OverloadTests(OverloadTests.TinyCapacityServer server) : ICl
     [Fact]
     public async Task Past_capacity_sends_are_refused_quickly_and_clearly_and_nothing_acknowledged_is_lost()
     {
-        var pairs = new List<(HttpClient Sender, RegisteredUser From, RegisteredUser To, HttpClient Reader)>();
+        var pairs = new List<(HttpClient Sender, TestUser From, TestUser To, HttpClient Reader)>();
         for (var i = 0; i < 8; i++)
         {
             var aClient = server.CreateLoopbackClient();
-            var a = await aClient.RegisterAsync();
+            var a = await TestUsers.SignUpAsync(aClient);
             var bClient = server.CreateLoopbackClient();
-            var b = await bClient.RegisterAsync();
+            var b = await TestUsers.SignUpAsync(bClient);
             aClient.As(a);
             bClient.As(b);
             await aClient.PostAsync($"/api/friends/request/{b.UserId}", null);

@@ -15,14 +15,14 @@ public sealed class PostgresHardeningTests
         var server = await PostgresServer.GetAsync();
         await using var factory = new SocialApiFactory(await server.CreateDatabaseAsync("nul"), settings: null);
         var client = factory.CreateClient();
-        var a = await client.RegisterAsync();
-        var b = await client.RegisterAsync();
+        var a = await TestUsers.SignUpAsync(client);
+        var b = await TestUsers.SignUpAsync(client);
         Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().As(a).PostAsync($"/api/friends/request/{b.UserId}", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().As(b).PostAsync($"/api/friends/accept/{a.UserId}", null)).StatusCode);
 
         var content = await factory.CreateClient().As(a).PostAsJsonAsync("/api/messages/send", new { recipientId = b.UserId, content = "a\u0000b" });
         var login = await client.PostAsJsonAsync("/api/auth/login", new { username = "a\u0000b", password = "long enough password" });
-        var register = await client.PostAsJsonAsync("/api/auth/register", new { username = ApiClient.NewUsername(), password = "long enough password", displayName = "a\u0000b" });
+        var register = await client.PostAsJsonAsync("/api/auth/register", new { username = TestUsers.NewUsername(), password = "long enough password", displayName = "a\u0000b" });
         var search = await factory.CreateClient().As(a).GetAsync("/api/users/search?q=a%00b");
 
         await content.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -38,7 +38,7 @@ public sealed class PostgresHardeningTests
         var connectionString = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("pool")) { MaxPoolSize = 3, Timeout = 1 }.ConnectionString;
         await using var factory = new SocialApiFactory(connectionString, settings: null);
         var client = factory.CreateClient();
-        var user = await client.RegisterAsync();
+        var user = await TestUsers.SignUpAsync(client);
         var asUser = factory.CreateClient().As(user);
 
         // Everything our data source may open is taken: requests that need it wait, then give up.

@@ -12,15 +12,15 @@ public sealed class PostgresRestartTests
     {
         var server = await PostgresServer.GetAsync();
         var connectionString = await server.CreateDatabaseAsync("restart");
-        RegisteredUser alice, bob, carol;
+        TestUser alice, bob, carol;
         var adminSettings = new Dictionary<string, string?>();
 
         await using (var first = new SocialApiFactory(connectionString, adminSettings))
         {
             var client = first.CreateClient();
-            alice = await client.RegisterAsync();
-            bob = await client.RegisterAsync(address: $"0x{Guid.NewGuid():N}");
-            carol = await client.RegisterAsync();
+            alice = await TestUsers.SignUpAsync(client);
+            bob = await TestUsers.SignUpAsync(client, address: $"0x{Guid.NewGuid():N}");
+            carol = await TestUsers.SignUpAsync(client);
             var asAlice = first.CreateClient().As(alice);
             var asBob = first.CreateClient().As(bob);
             var asCarol = first.CreateClient().As(carol);
@@ -47,7 +47,7 @@ public sealed class PostgresRestartTests
 
         var bobAgain = second.CreateClient().As(bob);
         await (await bobAgain.GetAsync($"/api/users/{carol.UserId}")).AssertProblemAsync(HttpStatusCode.NotFound, "user_not_found");
-        Assert.Equal(HttpStatusCode.Created, (await second.CreateClient().PostAsJsonAsync("/api/auth/register", new { username = ApiClient.NewUsername(), password = "long enough" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await second.CreateClient().PostAsJsonAsync("/api/auth/register", new { username = TestUsers.NewUsername(), password = "long enough" })).StatusCode);
         await (await second.CreateClient().PostAsJsonAsync("/api/auth/register", new { username = carol.Username, password = "long enough" }))
             .AssertProblemAsync(HttpStatusCode.Conflict, "username_taken");
         Assert.Equal(HttpStatusCode.OK, (await second.CreateClient().GetAsync("/health/ready")).StatusCode);

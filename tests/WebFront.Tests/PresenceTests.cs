@@ -27,7 +27,7 @@ public sealed class PresenceTests(KestrelApiFactory server) : IAsyncLifetime
     {
         var (a, aClient) = await SignUpAsync();
         var (b, bClient) = await SignUpAsync();
-        await BefriendAsync(aClient, a, bClient, b);
+        await TestUsers.BefriendAsync(a, b);
         var bHears = await ConnectAsync(b);
         var before = await PresenceInListAsync(bClient, a);
         Assert.Equal("offline", before.GetProperty("status").GetString());
@@ -55,9 +55,9 @@ public sealed class PresenceTests(KestrelApiFactory server) : IAsyncLifetime
         var (blocked, blockedClient) = await SignUpAsync();
         var (witness, witnessClient) = await SignUpAsync();
         var (sentinel, sentinelClient) = await SignUpAsync();
-        await BefriendAsync(aClient, a, blockedClient, blocked);
-        await BefriendAsync(aClient, a, witnessClient, witness);
-        await BefriendAsync(sentinelClient, sentinel, blockedClient, blocked);
+        await TestUsers.BefriendAsync(a, blocked);
+        await TestUsers.BefriendAsync(a, witness);
+        await TestUsers.BefriendAsync(sentinel, blocked);
         Assert.Equal(HttpStatusCode.NoContent, (await aClient.PostAsync($"/api/friends/block/{blocked.UserId}", null)).StatusCode);
         var blockedHears = await ConnectAsync(blocked);
         var witnessHears = await ConnectAsync(witness);
@@ -79,7 +79,7 @@ public sealed class PresenceTests(KestrelApiFactory server) : IAsyncLifetime
     {
         var (a, aClient) = await SignUpAsync();
         var (b, bClient) = await SignUpAsync();
-        await BefriendAsync(aClient, a, bClient, b);
+        await TestUsers.BefriendAsync(a, b);
         var bHears = await ConnectAsync(b);
         await ConnectAsync(a);
         await NextPresenceOfAsync(bHears, a);
@@ -112,27 +112,20 @@ public sealed class PresenceTests(KestrelApiFactory server) : IAsyncLifetime
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 
-    private async Task<(RegisteredUser User, HttpClient Client)> SignUpAsync()
+    private async Task<(TestUser User, HttpClient Client)> SignUpAsync()
     {
-        var client = server.CreateLoopbackClient();
-        var user = await client.RegisterAsync();
-        return (user, client.As(user));
+        var (client, user) = await RawHttp.SignUpAsync(server.CreateLoopbackClient());
+        return (user, client);
     }
 
-    private static async Task BefriendAsync(HttpClient aClient, RegisteredUser a, HttpClient bClient, RegisteredUser b)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await aClient.PostAsync($"/api/friends/request/{b.UserId}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await bClient.PostAsync($"/api/friends/accept/{a.UserId}", null)).StatusCode);
-    }
-
-    private async Task<EventRecorder> ConnectAsync(RegisteredUser user)
+    private async Task<EventRecorder> ConnectAsync(TestUser user)
     {
         var recorder = await EventRecorder.ConnectAsync(server.BaseAddress, user.AccessToken);
         _recorders.Add(recorder);
         return recorder;
     }
 
-    private static async Task<JsonElement> NextPresenceOfAsync(EventRecorder recorder, RegisteredUser of)
+    private static async Task<JsonElement> NextPresenceOfAsync(EventRecorder recorder, TestUser of)
     {
         while (true)
         {
@@ -144,7 +137,7 @@ public sealed class PresenceTests(KestrelApiFactory server) : IAsyncLifetime
         }
     }
 
-    private static async Task<JsonElement> PresenceInListAsync(HttpClient viewer, RegisteredUser friend)
+    private static async Task<JsonElement> PresenceInListAsync(HttpClient viewer, TestUser friend)
     {
         var list = await (await viewer.GetAsync("/api/friends/list")).JsonAsync();
         return list.GetProperty("items").EnumerateArray().Single(item => item.GetProperty("userId").GetString() == friend.UserId).GetProperty("presence");

@@ -21,7 +21,7 @@ public sealed class RateLimitTests : IDisposable
     [Fact]
     public async Task Searches_are_limited_per_user()
     {
-        var user = _factory.CreateClient().As(await _factory.CreateClient().RegisterAsync());
+        var user = _factory.CreateClient().As(await TestUsers.SignUpAsync(_factory.CreateClient()));
 
         var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 6; i++)
@@ -37,7 +37,7 @@ public sealed class RateLimitTests : IDisposable
     [Fact]
     public async Task Every_route_is_limited_per_user()
     {
-        var user = _factory.CreateClient().As(await _factory.CreateClient().RegisterAsync());
+        var user = _factory.CreateClient().As(await TestUsers.SignUpAsync(_factory.CreateClient()));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => user.GetAsync("/api/messages/unread")));
 
@@ -51,7 +51,7 @@ public sealed class RateLimitTests : IDisposable
         var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 6; i++)
         {
-            responses.Add(await _factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { username = ApiClient.NewUsername("nobody"), password = "wrong password" }));
+            responses.Add(await _factory.CreateClient().PostAsJsonAsync("/api/auth/login", new { username = TestUsers.NewUsername("nobody"), password = "wrong password" }));
         }
 
         Assert.All(responses.Take(5), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));

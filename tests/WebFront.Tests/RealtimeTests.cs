@@ -27,24 +27,12 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         }
     }
 
-    private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync()
-    {
-        var client = server.CreateLoopbackClient();
-        var user = await client.RegisterAsync();
-        return (client.As(user), user);
-    }
+    private Task<(HttpClient Client, TestUser User)> SignUpAsync() => RawHttp.SignUpAsync(server.CreateLoopbackClient());
 
-    private async Task<((HttpClient Client, RegisteredUser User) A, (HttpClient Client, RegisteredUser User) B)> FriendsAsync()
-    {
-        var a = await SignUpAsync();
-        var b = await SignUpAsync();
-        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
-        await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
-        return (a, b);
-    }
+    private Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync() => RawHttp.FriendsAsync(server.CreateLoopbackClient);
 
     /// <summary>A connected hub client that records every event it hears, by name.</summary>
-    private async Task<Listener> ConnectAsync(RegisteredUser user, bool messagePack = false)
+    private async Task<Listener> ConnectAsync(TestUser user, bool messagePack = false)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken));
@@ -256,7 +244,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     [Fact]
     public async Task Connect_disconnect_cycles_leave_no_subscriptions_behind()
     {
-        var users = new List<RegisteredUser>();
+        var users = new List<TestUser>();
         for (var i = 0; i < 5; i++)
         {
             users.Add((await SignUpAsync()).User);
@@ -281,11 +269,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
             await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
         }
 
-        var deadline = DateTime.UtcNow + EventTimeout;
-        while (subscriptions.CountSubscribed(users.Select(u => u.UserId)) > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => subscriptions.CountSubscribed(users.Select(u => u.UserId)) == 0, "no subscription is left", EventTimeout);
 
         Assert.Equal(0, subscriptions.CountSubscribed(users.Select(u => u.UserId)));
     }
@@ -293,7 +277,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     [Fact]
     public async Task Ten_thousand_websocket_connect_disconnect_cycles_leave_no_subscriptions_behind()
     {
-        var users = new List<RegisteredUser>();
+        var users = new List<TestUser>();
         for (var i = 0; i < 50; i++)
         {
             users.Add((await SignUpAsync()).User);
@@ -313,11 +297,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         });
 
         var subscriptions = server.Services.GetRequiredService<UserStreamSubscriptions>();
-        var deadline = DateTime.UtcNow + EventTimeout;
-        while (subscriptions.CountSubscribed(users.Select(u => u.UserId)) > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => subscriptions.CountSubscribed(users.Select(u => u.UserId)) == 0, "no subscription is left", EventTimeout);
 
         Assert.Equal(10_000, cycles);
         Assert.Equal(0, subscriptions.CountSubscribed(users.Select(u => u.UserId)));

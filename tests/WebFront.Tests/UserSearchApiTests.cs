@@ -12,7 +12,7 @@ public sealed class UserSearchApiTests(SharedApiFactory factory)
     {
         var tag = Guid.NewGuid().ToString("N")[..6];
         var client = factory.CreateClient();
-        var me = await client.RegisterAsync();
+        var me = await TestUsers.SignUpAsync(client);
         client.As(me);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -48,7 +48,7 @@ public sealed class UserSearchApiTests(SharedApiFactory factory)
     public async Task A_cursor_the_server_did_not_make_is_refused()
     {
         var client = factory.CreateClient();
-        client.As(await client.RegisterAsync());
+        client.As(await TestUsers.SignUpAsync(client));
 
         await (await client.GetAsync("/api/users/search?q=a&cursor=%%%")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }

@@ -13,6 +13,7 @@ using Social.Grains.Presence;
 using Social.Grains.Realtime;
 using Social.Grains.Users;
 using Social.Storage;
+using Social.Testing.Hosting;
 
 // The fan-out cost of one user with many friends going online and offline, straight through the
 // grains: a silo in this process (the production hosting code; embedded in-memory storage unless
@@ -30,8 +31,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["ConnectionStrings:Social"] = connectionString,
-    ["Social:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-    ["Social:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+    ["Social:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+    ["Social:Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
     ["Social:Friends:ProFriendLimit"] = Math.Max(2000, friendCount).ToString(CultureInfo.InvariantCulture),
     ["Social:RateLimits:FriendRequestsPerMinute"] = "1000000",
     ["Social:Presence:CoalesceWindow"] = mode == "flap" ? "00:00:02" : "00:00:00",
@@ -197,13 +198,6 @@ async Task ReportAndWaitAsync(int connections, int connectedFriends)
     {
         await Task.Delay(1);
     }
-}
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static double Median(List<double> values)

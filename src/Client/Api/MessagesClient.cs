@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using Social.Client.Http;
 
@@ -29,7 +28,7 @@ public sealed class MessagesClient
     /// <summary><c>GET /api/messages/conversations</c>: most recent first.</summary>
     public Task<ConversationPage> ListConversationsAsync(string? search = null, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         _transport.GetAsync(
-            "/api/messages/conversations" + Query(("search", search), ("limit", Number(limit)), ("cursor", cursor)),
+            "/api/messages/conversations" + QueryString.Of(("search", search), ("limit", QueryString.Number(limit)), ("cursor", cursor)),
             SocialJsonContext.Default.ConversationPage,
             cancellationToken);
 
@@ -43,29 +42,13 @@ public sealed class MessagesClient
     /// </summary>
     public Task<MessagePage> GetHistoryAsync(string conversationId, long? beforeSeq = null, long? afterSeq = null, int? limit = null, CancellationToken cancellationToken = default) =>
         _transport.GetAsync(
-            $"/api/messages/{Uri.EscapeDataString(conversationId)}" + Query(("beforeSeq", Number(beforeSeq)), ("afterSeq", Number(afterSeq)), ("limit", Number(limit))),
+            $"/api/messages/{Uri.EscapeDataString(conversationId)}" + QueryString.Of(("beforeSeq", QueryString.Number(beforeSeq)), ("afterSeq", QueryString.Number(afterSeq)), ("limit", QueryString.Number(limit))),
             SocialJsonContext.Default.MessagePage,
             cancellationToken);
 
     /// <summary>Every message after <paramref name="afterSeq"/>, oldest first, page after page (the gap-free catch-up).</summary>
-    public async IAsyncEnumerable<Message> ReadAfterAsync(
-        string conversationId, long afterSeq = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var page = await GetHistoryAsync(conversationId, afterSeq: afterSeq, limit: 100, cancellationToken: cancellationToken);
-            foreach (var message in page.Items)
-            {
-                afterSeq = message.Seq;
-                yield return message;
-            }
-
-            if (!page.HasMore || page.Items.Count == 0)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<Message> ReadAfterAsync(string conversationId, long afterSeq = 0, CancellationToken cancellationToken = default) =>
+        Paging.ReadAfterAsync((after, token) => GetHistoryAsync(conversationId, afterSeq: after, limit: 100, cancellationToken: token), afterSeq, cancellationToken);
 
     /// <summary><c>POST /api/messages/mark-read</c>: up to <see cref="MarkReadRequest.UpToSeq"/>, or everything.</summary>
     public Task<ReadState> MarkReadAsync(MarkReadRequest request, CancellationToken cancellationToken = default) =>
@@ -80,12 +63,4 @@ public sealed class MessagesClient
     public Task HideAsync(HideRequest request, CancellationToken cancellationToken = default) =>
         _transport.SendNoContentAsync(HttpMethod.Post, "/api/messages/hide",
             () => JsonContent.Create(request, SocialJsonContext.Default.HideRequest), headers: null, authenticated: true, cancellationToken);
-
-    private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
-
-    private static string Query(params (string Name, string? Value)[] parameters)
-    {
-        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
-        return given.Count == 0 ? "" : "?" + string.Join('&', given);
-    }
 }

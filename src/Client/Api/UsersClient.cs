@@ -18,10 +18,15 @@ public sealed class UsersClient
     public Task<UserProfile> GetAsync(string userId, CancellationToken cancellationToken = default) =>
         _transport.GetAsync($"/api/users/{Uri.EscapeDataString(userId)}", SocialJsonContext.Default.UserProfile, cancellationToken);
 
-    /// <summary><c>GET /api/users/search</c>: username prefix or exact address; never the caller nor anyone across a block.</summary>
-    public Task<UserSearchResult> SearchAsync(string query, int? limit = null, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// <c>GET /api/users/search</c>: username prefix, display name or exact address; never the caller
+    /// nor anyone across a block. Pass <see cref="UserSearchResult.NextCursor"/> as <paramref name="cursor"/> for the next page.
+    /// </summary>
+    public Task<UserSearchResult> SearchAsync(string query, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         _transport.GetAsync(
-            $"/api/users/search?q={Uri.EscapeDataString(query)}{(limit is { } l ? "&limit=" + l.ToString(CultureInfo.InvariantCulture) : "")}",
+            $"/api/users/search?q={Uri.EscapeDataString(query)}"
+                + (limit is { } l ? "&limit=" + l.ToString(CultureInfo.InvariantCulture) : "")
+                + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)),
             SocialJsonContext.Default.UserSearchResult,
             cancellationToken);
 }

@@ -66,6 +66,27 @@ public static class ErrorCodes
     /// <summary>409: one greeting per sender and recipient, ever.</summary>
     public const string GreetingAlreadySent = "greeting_already_sent";
 
+    /// <summary>404: no such group, or the caller is not a member (its existence is not revealed).</summary>
+    public const string GroupNotFound = "group_not_found";
+
+    /// <summary>409: the group has its maximum of members.</summary>
+    public const string GroupFull = "group_full";
+
+    /// <summary>409: the user is a member already.</summary>
+    public const string AlreadyMember = "already_member";
+
+    /// <summary>403: only the owner or an admin may do that.</summary>
+    public const string NotGroupAdmin = "not_group_admin";
+
+    /// <summary>400: not on that member (the owner cannot be removed or have their role changed).</summary>
+    public const string InvalidGroupTarget = "invalid_group_target";
+
+    /// <summary>404: the user is not a member of the group.</summary>
+    public const string NotMember = "not_member";
+
+    /// <summary>404: no such message in the conversation.</summary>
+    public const string MessageNotFound = "message_not_found";
+
     /// <summary>The hub refused a connection: the user holds too many.</summary>
     public const string TooManyConnections = "too_many_connections";
 

@@ -21,7 +21,8 @@ public sealed record BatchAcceptFailure(string UserId, string Code);
 /// <param name="Status">One of <see cref="FriendStatuses"/>.</param>
 /// <param name="Direction">For pending: <c>incoming</c> or <c>outgoing</c>.</param>
 /// <param name="Since">When the relationship took this state.</param>
-public sealed record Friend(string UserId, string Username, string DisplayName, string Status, string? Direction, DateTimeOffset Since);
+/// <param name="Presence">For accepted friends: online, away, offline or unknown (docs/api.md, "Presence"); null otherwise.</param>
+public sealed record Friend(string UserId, string Username, string DisplayName, string Status, string? Direction, DateTimeOffset Since, FriendPresence? Presence = null);
 
 /// <summary>A page of friends; <see cref="NextCursor"/> fetches the next one.</summary>
 /// <param name="Items">The rows.</param>

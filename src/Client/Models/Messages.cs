@@ -1,6 +1,10 @@
 namespace Social.Client;
 
-/// <summary>A stored message. <see cref="Seq"/> counts 1, 2, 3 … per conversation with no gaps.</summary>
+/// <summary>
+/// A stored message. <see cref="Seq"/> counts 1, 2, 3 … per conversation with no gaps. In a group
+/// <see cref="RecipientId"/> is the group's conversation id, and a system message (a membership
+/// change) has <see cref="System"/>.
+/// </summary>
 /// <param name="MessageId">The message's id.</param>
 /// <param name="ConversationId">Its conversation.</param>
 /// <param name="Seq">Its place in the conversation.</param>
@@ -10,6 +14,7 @@ namespace Social.Client;
 /// <param name="CreatedAt">When it was stored.</param>
 /// <param name="IsGreeting">A PRO greeting to a non-friend.</param>
 /// <param name="ClientMessageId">The sender's idempotency key, when it gave one.</param>
+/// <param name="System">On a group's system message only: what changed (the content is a plain-text fallback).</param>
 public sealed record Message(
     string MessageId,
     string ConversationId,
@@ -19,7 +24,8 @@ public sealed record Message(
     string Content,
     DateTimeOffset CreatedAt,
     bool IsGreeting,
-    string? ClientMessageId);
+    string? ClientMessageId,
+    GroupChange? System = null);
 
 /// <summary>What <c>POST /api/messages/send</c> and the hub's <c>SendMessage</c> take.</summary>
 /// <param name="RecipientId">A friend's user id.</param>
@@ -65,13 +71,22 @@ public sealed record ReadState(string ConversationId, long LastReadSeq, int Unre
 /// <param name="DisplayName">Their display name.</param>
 public sealed record Peer(string UserId, string Username, string DisplayName);
 
-/// <summary>One row of the conversation list.</summary>
+/// <summary>One row of the conversation list: a direct conversation (<see cref="Peer"/>) or a group (<see cref="Group"/>).</summary>
 /// <param name="ConversationId">The conversation.</param>
-/// <param name="Peer">The other participant.</param>
+/// <param name="Peer">The other participant; null for a group.</param>
 /// <param name="LastMessage">The newest message.</param>
 /// <param name="UnreadCount">Unread by the caller.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
-public sealed record Conversation(string ConversationId, Peer Peer, Message? LastMessage, int UnreadCount, DateTimeOffset UpdatedAt);
+/// <param name="Kind">One of <see cref="ConversationKinds"/>.</param>
+/// <param name="Group">For a group: its name, size and whether the caller is still a member.</param>
+public sealed record Conversation(
+    string ConversationId,
+    Peer? Peer,
+    Message? LastMessage,
+    int UnreadCount,
+    DateTimeOffset UpdatedAt,
+    string Kind = ConversationKinds.Direct,
+    GroupSummary? Group = null);
 
 /// <summary>A page of conversations, most recent first.</summary>
 /// <param name="Items">The rows.</param>

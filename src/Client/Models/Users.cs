@@ -17,8 +17,9 @@ public sealed record CurrentUser(string UserId, string Username, string DisplayN
 public sealed record UserProfile(string UserId, string Username, string DisplayName, string Relationship);
 
 /// <summary>A page of <c>GET /api/users/search</c>.</summary>
-/// <param name="Items">The users found.</param>
-public sealed record UserSearchResult(IReadOnlyList<UserProfile> Items);
+/// <param name="Items">The users found, in username order.</param>
+/// <param name="NextCursor">The next page's cursor (with the same query), or null on the last page.</param>
+public sealed record UserSearchResult(IReadOnlyList<UserProfile> Items, string? NextCursor = null);
 
 /// <summary>The relationship values of <see cref="UserProfile.Relationship"/>.</summary>
 public static class Relationships

@@ -4,14 +4,14 @@ namespace Social.Client;
 
 /// <summary>
 /// Messages on their way: each gets a <c>clientMessageId</c> when queued and is sent, one at a
-/// time per recipient in the order queued, until the server acknowledges it. A transient failure
+/// time per recipient (user or group) in the order queued, until the server acknowledges it. A transient failure
 /// (no connection, a dropped invocation, 429, 503, 5xx) is retried with the same id after the
 /// server's <c>Retry-After</c> or a jittered backoff, so the server stores it exactly once; a rule
 /// refusal (<c>not_friends</c>, <c>blocked</c>, …) fails that message's task and the queue moves on.
 /// </summary>
 public sealed class Outbox : IAsyncDisposable
 {
-    private readonly Func<SendMessageRequest, CancellationToken, Task<Message>> _send;
+    private readonly Func<PendingMessage, CancellationToken, Task<Message>> _send;
     private readonly RealtimeOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Queue<PendingMessage>> _queues = new(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ public sealed class Outbox : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal Outbox(Func<SendMessageRequest, CancellationToken, Task<Message>> send, RealtimeOptions options, TimeProvider time)
+    internal Outbox(Func<PendingMessage, CancellationToken, Task<Message>> send, RealtimeOptions options, TimeProvider time)
     {
         _send = send;
         _options = options;
@@ -34,7 +34,7 @@ public sealed class Outbox : IAsyncDisposable
         {
             lock (_gate)
             {
-                return [.. _queues.Values.SelectMany(queue => queue)];
+                return [.. _queues.Values.SelectMany(queue => queue).Where(pending => !pending.Completion.IsCompleted)];
             }
         }
     }
@@ -45,23 +45,30 @@ public sealed class Outbox : IAsyncDisposable
     /// Cancelling before the first attempt takes the message out of the queue; after that it may
     /// already be stored, so the outbox still settles it (the task is cancelled).
     /// </summary>
-    public Task<Message> SendAsync(string recipientId, string content, CancellationToken cancellationToken = default)
+    public Task<Message> SendAsync(string recipientId, string content, CancellationToken cancellationToken = default) =>
+        Enqueue(new PendingMessage(recipientId, content, Guid.NewGuid().ToString("N"), toGroup: false), cancellationToken);
+
+    /// <summary>Queues <paramref name="content"/> for the group <paramref name="conversationId"/>, as <see cref="SendAsync"/> does for a user.</summary>
+    public Task<Message> SendToGroupAsync(string conversationId, string content, CancellationToken cancellationToken = default) =>
+        Enqueue(new PendingMessage(conversationId, content, Guid.NewGuid().ToString("N"), toGroup: true), cancellationToken);
+
+    private Task<Message> Enqueue(PendingMessage pending, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        var pending = new PendingMessage(recipientId, content, Guid.NewGuid().ToString("N"));
+        var key = (pending.ToGroup ? "group:" : "user:") + pending.RecipientId;
         lock (_gate)
         {
-            if (!_queues.TryGetValue(recipientId, out var queue))
+            if (!_queues.TryGetValue(key, out var queue))
             {
                 queue = new Queue<PendingMessage>();
-                _queues[recipientId] = queue;
+                _queues[key] = queue;
             }
 
             queue.Enqueue(pending);
             if (queue.Count == 1)
             {
                 _pumps.RemoveAll(task => task.IsCompleted);
-                _pumps.Add(Task.Run(() => PumpAsync(recipientId, queue), CancellationToken.None));
+                _pumps.Add(Task.Run(() => PumpAsync(key, queue), CancellationToken.None));
             }
         }
 
@@ -106,7 +113,7 @@ public sealed class Outbox : IAsyncDisposable
         _disposed.Dispose();
     }
 
-    private async Task PumpAsync(string recipientId, Queue<PendingMessage> queue)
+    private async Task PumpAsync(string key, Queue<PendingMessage> queue)
     {
         var stop = _disposed.Token;
         while (!stop.IsCancellationRequested)
@@ -116,7 +123,7 @@ public sealed class Outbox : IAsyncDisposable
             {
                 if (queue.Count == 0)
                 {
-                    _queues.Remove(recipientId);
+                    _queues.Remove(key);
                     return;
                 }
 
@@ -147,7 +154,7 @@ public sealed class Outbox : IAsyncDisposable
             TimeSpan wait;
             try
             {
-                pending.Succeed(await _send(new SendMessageRequest(pending.RecipientId, pending.Content, pending.ClientMessageId), stop));
+                pending.Succeed(await _send(pending, stop));
                 return;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -196,15 +203,19 @@ public sealed class PendingMessage
     private int _attempts;
     private bool _abandoned;
 
-    internal PendingMessage(string recipientId, string content, string clientMessageId)
+    internal PendingMessage(string recipientId, string content, string clientMessageId, bool toGroup)
     {
         RecipientId = recipientId;
+        ToGroup = toGroup;
         Content = content;
         ClientMessageId = clientMessageId;
     }
 
-    /// <summary>The recipient.</summary>
+    /// <summary>The recipient: a user, or a group's conversation id when <see cref="ToGroup"/>.</summary>
     public string RecipientId { get; }
+
+    /// <summary>True for a group message.</summary>
+    public bool ToGroup { get; }
 
     /// <summary>The text.</summary>
     public string Content { get; }

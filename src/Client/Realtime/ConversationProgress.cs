@@ -10,9 +10,9 @@ internal sealed class ConversationProgress
     private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _baseline = new(StringComparer.Ordinal);
 
-    public async Task TakeBaselineAsync(MessagesClient messages, int conversations, CancellationToken cancellationToken)
+    public async Task TakeBaselineAsync(SocialClient client, int conversations, CancellationToken cancellationToken)
     {
-        await foreach (var conversation in RecentAsync(messages, conversations, cancellationToken))
+        await foreach (var conversation in RecentAsync(client, conversations, cancellationToken))
         {
             _baseline[conversation.ConversationId] = conversation.LastMessage?.Seq ?? 0;
         }
@@ -32,22 +32,25 @@ internal sealed class ConversationProgress
 
     /// <summary>The messages past each conversation's floor, oldest first per conversation.</summary>
     public async IAsyncEnumerable<Message> MissedAsync(
-        MessagesClient messages, int conversations, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        SocialClient client, int conversations, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var behind = new List<(string ConversationId, long Floor)>();
-        await foreach (var conversation in RecentAsync(messages, conversations, cancellationToken))
+        var behind = new List<(Conversation Conversation, long Floor)>();
+        await foreach (var conversation in RecentAsync(client, conversations, cancellationToken))
         {
             var floor = _delivered.TryGetValue(conversation.ConversationId, out var delivered) ? delivered
                 : _baseline.GetValueOrDefault(conversation.ConversationId);
             if (conversation.LastMessage is { } last && last.Seq > floor)
             {
-                behind.Add((conversation.ConversationId, floor));
+                behind.Add((conversation, floor));
             }
         }
 
-        foreach (var (conversationId, floor) in behind)
+        foreach (var (conversation, floor) in behind)
         {
-            await foreach (var message in messages.ReadAfterAsync(conversationId, floor, cancellationToken))
+            var missed = conversation.Kind == ConversationKinds.Group
+                ? client.Groups.ReadAfterAsync(conversation.ConversationId, floor, cancellationToken)
+                : client.Messages.ReadAfterAsync(conversation.ConversationId, floor, cancellationToken);
+            await foreach (var message in missed)
             {
                 yield return message;
             }
@@ -55,13 +58,13 @@ internal sealed class ConversationProgress
     }
 
     private static async IAsyncEnumerable<Conversation> RecentAsync(
-        MessagesClient messages, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        SocialClient client, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
         var seen = 0;
         while (seen < limit)
         {
-            var page = await messages.ListConversationsAsync(limit: Math.Min(100, limit - seen), cursor: cursor, cancellationToken: cancellationToken);
+            var page = await client.Messages.ListConversationsAsync(limit: Math.Min(100, limit - seen), cursor: cursor, cancellationToken: cancellationToken);
             foreach (var conversation in page.Items)
             {
                 seen++;

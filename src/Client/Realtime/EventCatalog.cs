@@ -10,7 +10,7 @@ internal sealed record EventKind(string Name, JsonTypeInfo Payload, bool Positio
 }
 
 /// <summary>
-/// Every event the connection listens to. A new event (groups, presence) is one line here and
+/// Every event the connection listens to. A new event is one line here and
 /// one record in <c>SocialEvent.cs</c>.
 /// </summary>
 internal static class EventCatalog
@@ -27,6 +27,8 @@ internal static class EventCatalog
         Relationship("user_blocked"),
         Relationship("user_unblocked"),
         new("typing", SocialJsonContext.Default.TypingNotice, false, p => new TypingEvent((TypingNotice)p)),
+        new("group_read", SocialJsonContext.Default.GroupReadNotice, false, p => new GroupReadEvent((GroupReadNotice)p)),
+        new("presence_changed", SocialJsonContext.Default.PresenceNotice, false, p => new PresenceChangedEvent((PresenceNotice)p)),
         new("error", SocialJsonContext.Default.ServerError, false, p => new ServerErrorEvent((ServerError)p)),
     ];
 

@@ -157,6 +157,13 @@ public sealed class SocialConnection : IAsyncDisposable
     public Task<Message> SendAsync(string recipientId, string content, CancellationToken cancellationToken = default) =>
         Outbox.SendAsync(recipientId, content, cancellationToken);
 
+    /// <summary>
+    /// Sends to a group through the <see cref="Outbox"/>, as <see cref="SendAsync"/> does to a
+    /// user: retried with one clientMessageId until acknowledged, in order per group.
+    /// </summary>
+    public Task<Message> SendToGroupAsync(string conversationId, string content, CancellationToken cancellationToken = default) =>
+        Outbox.SendToGroupAsync(conversationId, content, cancellationToken);
+
     /// <summary>The hub's <c>SendMessage</c>, once (no outbox): the same rules and codes as REST.</summary>
     public Task<Message> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(() => _hub.InvokeAsync<Message>("SendMessage", request, cancellationToken));
@@ -170,6 +177,33 @@ public sealed class SocialConnection : IAsyncDisposable
         InvokeAsync(async () =>
         {
             await _hub.InvokeAsync("Typing", conversationId, cancellationToken);
+            return true;
+        });
+
+    /// <summary>The hub's <c>SendGroupMessage</c>, once (no outbox): the rules and codes of <see cref="GroupsClient.SendAsync"/>.</summary>
+    public Task<Message> SendGroupMessageAsync(string conversationId, string content, string? clientMessageId = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(() => _hub.InvokeAsync<Message>("SendGroupMessage", new GroupHubSendRequest(conversationId, content, clientMessageId), cancellationToken));
+
+    /// <summary>The hub's <c>MarkGroupRead</c>: the members hear <c>group_read</c>, the caller's other connections <c>read_receipt</c>.</summary>
+    public Task<ReadState> MarkGroupReadAsync(string conversationId, long? upToSeq = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(() => _hub.InvokeAsync<ReadState>("MarkGroupRead", new GroupHubReadRequest(conversationId, upToSeq), cancellationToken));
+
+    /// <summary>The hub's <c>GroupTyping</c>: the other members hear <c>typing</c>.</summary>
+    public Task GroupTypingAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        InvokeAsync(async () =>
+        {
+            await _hub.InvokeAsync("GroupTyping", conversationId, cancellationToken);
+            return true;
+        });
+
+    /// <summary>
+    /// The hub's <c>SetAway</c>: this connection's user is inactive (<c>true</c>) or active again
+    /// (<c>false</c>); friends see <c>away</c> once every connection says so. A reconnect starts active.
+    /// </summary>
+    public Task SetAwayAsync(bool away, CancellationToken cancellationToken = default) =>
+        InvokeAsync(async () =>
+        {
+            await _hub.InvokeAsync("SetAway", away, cancellationToken);
             return true;
         });
 
@@ -199,10 +233,13 @@ public sealed class SocialConnection : IAsyncDisposable
     }
 
     /// <summary>The outbox's transport: the hub when connected, REST otherwise; both are idempotent by clientMessageId.</summary>
-    private Task<Message> SendOnceAsync(SendMessageRequest request, CancellationToken cancellationToken) =>
-        _hub.State == HubConnectionState.Connected
-            ? SendMessageAsync(request, cancellationToken)
-            : _client.Messages.SendAsync(request, cancellationToken);
+    private Task<Message> SendOnceAsync(PendingMessage pending, CancellationToken cancellationToken) => (pending.ToGroup, _hub.State == HubConnectionState.Connected) switch
+    {
+        (false, true) => SendMessageAsync(new SendMessageRequest(pending.RecipientId, pending.Content, pending.ClientMessageId), cancellationToken),
+        (false, false) => _client.Messages.SendAsync(new SendMessageRequest(pending.RecipientId, pending.Content, pending.ClientMessageId), cancellationToken),
+        (true, true) => SendGroupMessageAsync(pending.RecipientId, pending.Content, pending.ClientMessageId, cancellationToken),
+        (true, false) => _client.Groups.SendAsync(pending.RecipientId, pending.Content, pending.ClientMessageId, cancellationToken),
+    };
 
     private async Task ConnectAsync(CancellationToken stop)
     {
@@ -220,7 +257,7 @@ public sealed class SocialConnection : IAsyncDisposable
                 if (!baselineTaken)
                 {
                     // Before the first connection: the floor from which a later catch-up reads each conversation.
-                    await _progress.TakeBaselineAsync(_client.Messages, _options.CatchUpConversations, stop);
+                    await _progress.TakeBaselineAsync(_client, _options.CatchUpConversations, stop);
                     baselineTaken = true;
                 }
 
@@ -232,6 +269,7 @@ public sealed class SocialConnection : IAsyncDisposable
                 _firstConnected.TrySetResult();
                 Outbox.Wake();
                 await closed.Task.WaitAsync(stop);
+                SetState(ConnectionState.Reconnecting); // closed by the server or the network: the first retry is at once
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -381,7 +419,7 @@ public sealed class SocialConnection : IAsyncDisposable
         _last = after;
         try
         {
-            await foreach (var message in _progress.MissedAsync(_client.Messages, _options.CatchUpConversations, stop))
+            await foreach (var message in _progress.MissedAsync(_client, _options.CatchUpConversations, stop))
             {
                 Publish(new NewMessageEvent(message) { CaughtUp = true });
             }

@@ -11,9 +11,18 @@ public abstract record SocialEvent
 
     /// <summary>Its position in the user's event sequence, when it has one.</summary>
     public EventPosition? Position { get; init; }
+
+    /// <summary>The server events this client reads that are owed: on a sequenced connection they carry a position as a second argument.</summary>
+    public static IReadOnlyList<string> OwedNames { get; } = [.. Realtime.EventCatalog.All.Where(kind => kind.Positioned).Select(kind => kind.Name)];
+
+    /// <summary>The server events this client reads that are fleeting: no position, never replayed.</summary>
+    public static IReadOnlyList<string> FleetingNames { get; } = [.. Realtime.EventCatalog.All.Where(kind => !kind.Positioned).Select(kind => kind.Name)];
 }
 
-/// <summary><c>new_message</c>: a message in one of the user's conversations (sent by either side).</summary>
+/// <summary>
+/// <c>new_message</c>: a message in one of the user's conversations (sent by either side), or in
+/// one of the user's groups (<see cref="Message.System"/> set on a membership change).
+/// </summary>
 /// <param name="Message">The message.</param>
 public sealed record NewMessageEvent(Message Message) : SocialEvent
 {
@@ -54,6 +63,25 @@ public sealed record TypingEvent(TypingNotice Typing) : SocialEvent
 {
     /// <inheritdoc />
     public override string Name => "typing";
+}
+
+/// <summary><c>group_read</c>: members' read cursors moved in a group (at most once a second; not owed, like <c>typing</c>).</summary>
+/// <param name="Read">The group and the cursors that moved.</param>
+public sealed record GroupReadEvent(GroupReadNotice Read) : SocialEvent
+{
+    /// <inheritdoc />
+    public override string Name => "group_read";
+}
+
+/// <summary>
+/// <c>presence_changed</c>: a friend's presence changed. Not owed and never replayed: after a
+/// (re)connect or <see cref="ResyncEvent"/> read the friend list and apply these on top.
+/// </summary>
+/// <param name="Presence">The friend and their presence.</param>
+public sealed record PresenceChangedEvent(PresenceNotice Presence) : SocialEvent
+{
+    /// <inheritdoc />
+    public override string Name => "presence_changed";
 }
 
 /// <summary>

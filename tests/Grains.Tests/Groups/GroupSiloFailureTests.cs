@@ -1,6 +1,5 @@
 using Social.Grains.Groups;
 using Social.Grains.Users;
-using Social.Testing;
 using Xunit.Abstractions;
 
 namespace Social.Grains.Tests.Groups;
@@ -12,14 +11,11 @@ namespace Social.Grains.Tests.Groups;
 /// </summary>
 public sealed class GroupSiloFailureTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Sends_adds_and_removes_retried_across_a_killed_silo_leave_the_group_consistent()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("group_silo_failure");
-        var cluster = await PostgresTestCluster.StartAsync(connectionString);
-        try
+        await KilledSilos.RunAsync("group_silo_failure", async cluster =>
         {
             var grains = cluster.GrainFactory;
             var world = new GroupWorld(grains);
@@ -41,7 +37,7 @@ public sealed class GroupSiloFailureTests(ITestOutputHelper output)
                 for (var i = 0; i < 15; i++)
                 {
                     var command = new GroupSendCommand(sender, $"{sender} {i}", $"c{i}");
-                    Interlocked.Add(ref failures, await RetryAsync(() => group.Send(command), r => r.Message is not null));
+                    Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => group.Send(command), r => r.Message is not null));
                     if (Interlocked.Increment(ref sent) == 10)
                     {
                         someSent.TrySetResult();
@@ -51,12 +47,12 @@ public sealed class GroupSiloFailureTests(ITestOutputHelper output)
             var changing = Task.Run(async () =>
             {
                 await someSent.Task;
-                Interlocked.Add(ref failures, await RetryAsync(() => group.AddMember(owner, members[3]), r => r.Error is GroupError.None or GroupError.AlreadyMember));
-                Interlocked.Add(ref failures, await RetryAsync(() => group.RemoveMember(owner, members[2]), r => r.Error is GroupError.None or GroupError.NotMember));
-                Interlocked.Add(ref failures, await RetryAsync(() => group.AddMember(owner, members[4]), r => r.Error is GroupError.None or GroupError.AlreadyMember));
+                Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => group.AddMember(owner, members[3]), r => r.Error is GroupError.None or GroupError.AlreadyMember));
+                Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => group.RemoveMember(owner, members[2]), r => r.Error is GroupError.None or GroupError.NotMember));
+                Interlocked.Add(ref failures, await KilledSilos.RetryAsync(() => group.AddMember(owner, members[4]), r => r.Error is GroupError.None or GroupError.AlreadyMember));
             });
 
-            await someSent.Task.WaitAsync(RetryFor);
+            await someSent.Task.WaitAsync(KilledSilos.RetryFor);
             var victim = cluster.SecondarySilos[0];
             output.WriteLine($"killing {victim.SiloAddress} after {Volatile.Read(ref sent)} sends");
             await cluster.KillSiloAsync(victim);
@@ -85,32 +81,6 @@ public sealed class GroupSiloFailureTests(ITestOutputHelper output)
             Assert.Equal(Social.Grains.Messages.MessageError.None, await group.Hide(members[1], userMessages[0].MessageId));
             Assert.DoesNotContain(await world.HistoryAsync(id, members[1]), m => m.Seq == userMessages[0].Seq);
             Assert.Contains((await group.GetHistory(owner, null, null, 10))!.ReadBy, cursor => cursor.UserId == members[0] && cursor.LastReadSeq == last.Seq);
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
-    }
-
-    /// <summary>Calls until <paramref name="settled"/> holds; returns how many attempts failed with an exception on the way.</summary>
-    private static async Task<int> RetryAsync<T>(Func<Task<T>> call, Func<T, bool> settled)
-    {
-        var deadline = DateTime.UtcNow + RetryFor;
-        var failed = 0;
-        while (true)
-        {
-            try
-            {
-                var result = await call();
-                Assert.True(settled(result), $"Unexpected answer after {failed} failed attempts: {result}");
-                return failed;
-            }
-            catch (Exception exception) when (exception is not Xunit.Sdk.XunitException && DateTime.UtcNow < deadline)
-            {
-                failed++;
-                await Task.Delay(100);
-            }
-        }
+        });
     }
 }

@@ -62,24 +62,12 @@ internal sealed class GroupWorld(IGrainFactory grains)
             .ToList();
     }
 
+    /// <summary>Reads until <paramref name="done"/> holds (the shared <see cref="Eventually"/>), and returns that value.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(20);
-        }
+        T value = default!;
+        await Eventually.WaitUntilAsync(async () => done(value = await read()), what);
+        return value;
     }
 
     /// <summary>Membership at a seq, from the system messages alone (join and leave seqs inclusive).</summary>

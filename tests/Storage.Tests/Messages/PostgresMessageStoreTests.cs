@@ -272,23 +272,22 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
     /// <summary>Waits until an insert into messages (other than backend <paramref name="except"/>) waits for a lock; returns its backend pid.</summary>
     private async Task<int> WaitForBlockedInsertAsync(int except = 0)
     {
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (true)
-        {
-            await using var command = DataSource.CreateCommand("""
-                SELECT pid FROM pg_stat_activity
-                 WHERE datname = current_database() AND wait_event_type = 'Lock'
-                   AND position('INSERT INTO messages' in query) > 0 AND pid <> @except
-                """);
-            command.Parameters.AddWithValue("except", except);
-            if (await command.ExecuteScalarAsync() is int pid)
+        var blocked = 0;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                return pid;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No insert waited for a lock within {WaitLimit}.");
-            await Task.Delay(20);
-        }
+                await using var command = DataSource.CreateCommand("""
+                    SELECT pid FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'
+                       AND position('INSERT INTO messages' in query) > 0 AND pid <> @except
+                    """);
+                command.Parameters.AddWithValue("except", except);
+                blocked = await command.ExecuteScalarAsync() is int pid ? pid : 0;
+                return blocked != 0;
+            },
+            "an insert waits for a lock",
+            WaitLimit);
+        return blocked;
     }
 
     private async Task TerminateAsync(int pid)

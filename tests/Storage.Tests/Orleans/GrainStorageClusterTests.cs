@@ -138,13 +138,8 @@ public sealed class GrainStorageClusterTests
 
     private static async Task WaitForAsync(IStreamProbeGrain consumer, List<string> expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        List<string> received;
-        while (!(received = await consumer.Received()).SequenceEqual(expected) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
+        List<string> received = [];
+        await Eventually.WaitUntilAsync(async () => (received = await consumer.Received()).Count >= expected.Count, $"{expected.Count} events arrive");
         Assert.Equal(expected, received);
     }
 

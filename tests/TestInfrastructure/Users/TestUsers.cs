@@ -31,11 +31,27 @@ public static class TestUsers
     public static string NewUsername(string prefix = "u") => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(32, prefix.Length + 25)];
 
     /// <summary>Registers a new user on <paramref name="client"/> (which then acts as that user).</summary>
-    public static async Task<TestUser> SignUpAsync(SocialClient client, string prefix = "u", string? displayName = null, string? address = null, CancellationToken cancellationToken = default)
+    public static Task<TestUser> SignUpAsync(SocialClient client, string prefix = "u", string? displayName = null, string? address = null, CancellationToken cancellationToken = default) =>
+        RegisterAsync(client, NewUsername(prefix), Password, displayName, address, cancellationToken);
+
+    /// <summary>
+    /// Registers <paramref name="username"/> (a fresh one when null) over <paramref name="http"/>, for
+    /// tests of the HTTP surface that go on with raw calls; the user's client shares that HttpClient.
+    /// </summary>
+    public static Task<TestUser> SignUpAsync(HttpClient http, string? username = null, string password = Password, string? address = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var client = new SocialClient(http, new SocialClientOptions { BaseAddress = http.BaseAddress });
+        return RegisterAsync(client, username ?? NewUsername(), password, displayName: null, address, cancellationToken);
+    }
+
+    /// <summary>Registers exactly <paramref name="username"/> on <paramref name="client"/> (which then acts as that user).</summary>
+    public static async Task<TestUser> RegisterAsync(
+        SocialClient client, string username, string password = Password, string? displayName = null, string? address = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var auth = await client.Auth.RegisterAsync(new RegisterRequest(NewUsername(prefix), Password, displayName, address), cancellationToken);
-        return new TestUser(client, auth, Password);
+        var auth = await client.Auth.RegisterAsync(new RegisterRequest(username, password, displayName, address), cancellationToken);
+        return new TestUser(client, auth, password);
     }
 
     /// <summary><paramref name="a"/> asks, <paramref name="b"/> accepts; returns their conversation id.</summary>

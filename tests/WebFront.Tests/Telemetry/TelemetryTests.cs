@@ -12,21 +12,9 @@ namespace Social.WebFront.Tests.Telemetry;
 /// <summary>What an operator sees: /metrics, one trace per message, the Grafana dashboard's queries, the Orleans Dashboard.</summary>
 public sealed partial class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetryServer>
 {
-    private async Task<(HttpClient Client, RegisteredUser User)> SignUpAsync()
-    {
-        var client = server.CreateClient();
-        var user = await client.RegisterAsync();
-        return (client.As(user), user);
-    }
+    private Task<(HttpClient Client, TestUser User)> SignUpAsync() => RawHttp.SignUpAsync(server.CreateClient());
 
-    private async Task<((HttpClient Client, RegisteredUser User) A, (HttpClient Client, RegisteredUser User) B)> FriendsAsync()
-    {
-        var a = await SignUpAsync();
-        var b = await SignUpAsync();
-        Assert.Equal(HttpStatusCode.OK, (await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null)).StatusCode);
-        return (a, b);
-    }
+    private Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync() => RawHttp.FriendsAsync(server.CreateClient);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string recipientId, string content) =>
         client.PostAsJsonAsync("/api/messages/send", new { recipientId, content });

@@ -2,30 +2,33 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Social.Client;
-using Social.Testing.Users;
 
 namespace Social.WebFront.Tests;
 
-public sealed record RegisteredUser(string UserId, string Username, string AccessToken);
-
 /// <summary>
-/// Helpers for the tests of the HTTP surface itself: registration through Social.Client, then raw
-/// HttpClient calls with a bearer token and assertions on the problem responses.
+/// The tests of the HTTP surface itself: users signed up through Social.Client (the kit's
+/// <see cref="TestUsers"/>), then raw HttpClient calls with a bearer token and assertions on the
+/// problem responses.
 /// </summary>
-public static class ApiClient
+public static class RawHttp
 {
-    public static string NewUsername(string prefix = "u") => TestUsers.NewUsername(prefix);
-
-    /// <summary>Registers through Social.Client over <paramref name="client"/> (the test server's handler).</summary>
-    public static async Task<RegisteredUser> RegisterAsync(this HttpClient client, string? username = null, string password = TestUsers.Password, string? address = null)
+    /// <summary>A new user, and <paramref name="client"/> sending their token for raw calls.</summary>
+    public static async Task<(HttpClient Client, TestUser User)> SignUpAsync(HttpClient client, string? address = null)
     {
-        using var social = new SocialClient(client, new SocialClientOptions { BaseAddress = client.BaseAddress });
-        var auth = await social.Auth.RegisterAsync(new RegisterRequest(username ?? NewUsername(), password, Address: address));
-        return new RegisteredUser(auth.UserId, auth.Username, auth.AccessToken);
+        var user = await TestUsers.SignUpAsync(client, address: address);
+        return (client.As(user), user);
     }
 
-    public static HttpClient As(this HttpClient client, RegisteredUser user)
+    /// <summary>Two new users (each with its own client from <paramref name="createClient"/>) who are friends.</summary>
+    public static async Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync(Func<HttpClient> createClient)
+    {
+        var a = await SignUpAsync(createClient());
+        var b = await SignUpAsync(createClient());
+        await TestUsers.BefriendAsync(a.User, b.User);
+        return (a, b);
+    }
+
+    public static HttpClient As(this HttpClient client, TestUser user)
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
         return client;

@@ -1,3 +1,4 @@
+using Social.Testing.Users;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -26,9 +27,9 @@ public sealed class LoggingTests(LogCapturingServer server)
     public async Task A_hub_send_shed_at_capacity_is_answered_unavailable_and_not_logged_as_an_error()
     {
         var aClient = server.CreateLoopbackClient();
-        var a = await aClient.RegisterAsync();
+        var a = await TestUsers.SignUpAsync(aClient);
         var bClient = server.CreateLoopbackClient();
-        var b = await bClient.RegisterAsync();
+        var b = await TestUsers.SignUpAsync(bClient);
         aClient.As(a);
         bClient.As(b);
         await aClient.PostAsync($"/api/friends/request/{b.UserId}", null);

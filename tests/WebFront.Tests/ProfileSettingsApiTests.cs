@@ -17,24 +17,26 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
 
     private HttpClient Anonymous() => server.CreateLoopbackClient();
 
-    private async Task<RegisteredUser> RegisterAsync() => await Anonymous().RegisterAsync();
+    private async Task<TestUser> RegisterAsync() => await TestUsers.SignUpAsync(Anonymous());
 
-    private HttpClient As(RegisteredUser user) => Anonymous().As(user);
+    private HttpClient As(TestUser user) => Anonymous().As(user);
 
-    private async Task<HttpResponseMessage> ChangePasswordAsync(RegisteredUser user, string? current, string? next) =>
+    private static TestUser WithToken(TestUser user, string accessToken) => user with { Auth = user.Auth with { AccessToken = accessToken } };
+
+    private async Task<HttpResponseMessage> ChangePasswordAsync(TestUser user, string? current, string? next) =>
         await As(user).PostAsJsonAsync("/api/users/me/password", new { currentPassword = current, newPassword = next });
 
-    private async Task<RegisteredUser> ChangedAsync(RegisteredUser user, string current = TestUsers.Password, string next = NewPassword)
+    private async Task<TestUser> ChangedAsync(TestUser user, string current = TestUsers.Password, string next = NewPassword)
     {
         var response = await ChangePasswordAsync(user, current, next);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.JsonAsync();
         Assert.Equal(user.UserId, body.GetProperty("userId").GetString());
         Assert.True(body.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
-        return user with { AccessToken = body.GetProperty("accessToken").GetString()! };
+        return WithToken(user, body.GetProperty("accessToken").GetString()!);
     }
 
-    private async Task<HttpResponseMessage> LoginAsync(RegisteredUser user, string password) =>
+    private async Task<HttpResponseMessage> LoginAsync(TestUser user, string password) =>
         await Anonymous().PostAsJsonAsync("/api/auth/login", new { username = user.Username, password });
 
     [Fact]
@@ -81,7 +83,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
     public async Task Changing_the_password_ends_older_tokens_and_returns_a_working_one()
     {
         var alice = await RegisterAsync();
-        var otherDevice = alice with { AccessToken = (await (await LoginAsync(alice, TestUsers.Password)).JsonAsync()).GetProperty("accessToken").GetString()! };
+        var otherDevice = WithToken(alice, (await (await LoginAsync(alice, TestUsers.Password)).JsonAsync()).GetProperty("accessToken").GetString()!);
 
         var renewed = await ChangedAsync(alice);
 
@@ -91,7 +93,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         await (await LoginAsync(alice, TestUsers.Password)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
         var login = await LoginAsync(alice, NewPassword);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await As(alice with { AccessToken = (await login.JsonAsync()).GetProperty("accessToken").GetString()! }).GetAsync("/api/users/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await As(WithToken(alice, (await login.JsonAsync()).GetProperty("accessToken").GetString()!)).GetAsync("/api/users/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await As(renewed).GetAsync("/api/users/me")).StatusCode); // a later login ends nothing
     }
 
@@ -149,7 +151,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
             var winningPassword = answers[0] == winner ? "first new password" : "second new password";
             var losingPassword = answers[0] == winner ? "second new password" : "first new password";
 
-            Assert.Equal(HttpStatusCode.OK, (await As(alice with { AccessToken = winnerToken }).GetAsync("/api/users/me")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await As(WithToken(alice, winnerToken)).GetAsync("/api/users/me")).StatusCode);
             await (await As(alice).GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
             Assert.Equal(HttpStatusCode.OK, (await LoginAsync(alice, winningPassword)).StatusCode);
             await (await LoginAsync(alice, losingPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
@@ -172,7 +174,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
             {
                 // Issued under the old password: the change ended it.
                 var token = (await login.JsonAsync()).GetProperty("accessToken").GetString()!;
-                await (await As(alice with { AccessToken = token }).GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+                await (await As(WithToken(alice, token)).GetAsync("/api/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
             }
             else
             {
@@ -185,7 +187,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
             if (login.StatusCode == HttpStatusCode.OK)
             {
                 var token = (await login.JsonAsync()).GetProperty("accessToken").GetString()!;
-                Assert.Equal(HttpStatusCode.OK, (await As(alice with { AccessToken = token }).GetAsync("/api/users/me")).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await As(WithToken(alice, token)).GetAsync("/api/users/me")).StatusCode);
             }
             else
             {
@@ -243,7 +245,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         Assert.True(paths.GetProperty("/api/users/me/password").TryGetProperty("post", out _));
     }
 
-    private async Task<HubConnection> ConnectHubAsync(RegisteredUser user)
+    private async Task<HubConnection> ConnectHubAsync(TestUser user)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
@@ -252,7 +254,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         return connection;
     }
 
-    private async Task<ClientWebSocket> ConnectSocketAsync(RegisteredUser user)
+    private async Task<ClientWebSocket> ConnectSocketAsync(TestUser user)
     {
         var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);

@@ -1,3 +1,4 @@
+using Social.Testing.Users;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -17,10 +18,10 @@ public sealed class UnknownUserTokenTests(KestrelApiFactory server)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>A user registered on another embedded server, which has since gone: the token is well signed and unexpired.</summary>
-    private static async Task<RegisteredUser> UserOfAServerThatRestartedAsync()
+    private static async Task<TestUser> UserOfAServerThatRestartedAsync()
     {
         await using var before = new SocialApiFactory(connectionString: null, settings: null);
-        return await before.CreateClient().RegisterAsync();
+        return await TestUsers.SignUpAsync(before.CreateClient());
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class UnknownUserTokenTests(KestrelApiFactory server)
     [Fact]
     public async Task A_token_of_a_user_that_exists_still_works_everywhere()
     {
-        var user = await server.CreateLoopbackClient().RegisterAsync();
+        var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
         Assert.Equal(HttpStatusCode.OK, (await server.CreateLoopbackClient().As(user).GetAsync("/api/users/me")).StatusCode);
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))

@@ -26,14 +26,7 @@ public sealed class LoggingTests(LogCapturingServer server)
     [Fact]
     public async Task A_hub_send_shed_at_capacity_is_answered_unavailable_and_not_logged_as_an_error()
     {
-        var aClient = server.CreateLoopbackClient();
-        var a = await TestUsers.SignUpAsync(aClient);
-        var bClient = server.CreateLoopbackClient();
-        var b = await TestUsers.SignUpAsync(bClient);
-        aClient.As(a);
-        bClient.As(b);
-        await aClient.PostAsync($"/api/friends/request/{b.UserId}", null);
-        await bClient.PostAsync($"/api/friends/accept/{a.UserId}", null);
+        var ((aClient, a), (_, b)) = await RawHttp.FriendsAsync(server.CreateLoopbackClient);
         await using var hub = await EventRecorder.ConnectAsync(server.BaseAddress, a.AccessToken);
 
         // REST sends keep the front's single permit busy while the hub sends, until one is shed.

@@ -17,7 +17,7 @@ public sealed class OverloadOptions
 
     /// <summary>The fewest sends in flight the adaptive limit (<see cref="SendLatencyLimit"/>) goes down to.</summary>
     [Range(1, 1_000_000)]
-    public int MinConcurrentSends { get; set; } = 16;
+    public int MinConcurrentSends { get; set; } = 64;
 
     /// <summary>
     /// While even the fastest send of an interval takes longer than this, fewer sends are admitted

@@ -13,8 +13,8 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    /// <summary>The user id (<c>sub</c>) of a valid token, or null.</summary>
-    public async Task<string?> ValidateAsync(string? token)
+    /// <summary>The claims of a valid token (its <c>sub</c> a usable user id), or null.</summary>
+    public async Task<ClaimsPrincipal?> ValidateAsync(string? token)
     {
         if (string.IsNullOrWhiteSpace(token) || AuthSetup.UnvalidatedIssuer(token) is not { } issuer)
         {
@@ -43,12 +43,9 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
         return Subjects.IsUsable(principal) && await sessions.IsCurrentAsync(principal, CancellationToken.None)
             && await provisioning.EnsureAccountAsync(principal, CancellationToken.None)
-            ? principal.FindFirstValue(JwtRegisteredClaimNames.Sub)
+            ? principal
             : null;
     }
-
-    /// <summary>The claims of a token (already validated), for closing its connection when its session ends.</summary>
-    public ClaimsPrincipal Principal(string token) => new(new ClaimsIdentity(_handler.ReadJsonWebToken(token).Claims));
 
     /// <summary>When a token (already validated) stops being valid; null when it never does.</summary>
     public DateTimeOffset? ExpiresAt(string token)

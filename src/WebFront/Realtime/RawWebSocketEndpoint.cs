@@ -163,8 +163,8 @@ public static class RawWebSocketEndpoint
             }
 
             var tokenText = token.GetString()!;
-            var userId = await tokens.ValidateAsync(tokenText);
-            return userId is null ? null : (userId, ReadResume(root), tokens.ExpiresAt(tokenText), tokens.Principal(tokenText));
+            var principal = await tokens.ValidateAsync(tokenText);
+            return principal is null ? null : (principal.UserId(), ReadResume(root), tokens.ExpiresAt(tokenText), principal);
         }
         catch (Exception exception) when (exception is OperationCanceledException or JsonException or WebSocketException)
         {

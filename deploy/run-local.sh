@@ -49,11 +49,14 @@ as_pg() {
 # Exit status 0 when something listens on 127.0.0.1:$1.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Ports come from below the kernel's ephemeral range: a port in it can be taken as the source
+# port of any outgoing connection (to PostgreSQL, to a silo) before our process binds it.
+ephemeral_start=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 taken=" "
 free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (ephemeral_start - 10000)))
     if [[ $taken != *" $port "* ]] && ! port_in_use "$port"; then
       taken+="$port "
       echo "$port"
@@ -247,10 +250,24 @@ run-local: READY
   stop       Ctrl-C, or $0 stop${SOCIAL_LOCAL_DIR:+ (with SOCIAL_LOCAL_DIR=$dir)}
 EOF
 
+# Says once when a process ends on its own (a crash, or a silo the others voted dead), with the
+# end of its log, since the log directory goes away when the script stops.
+reported=" "
+watch_processes() {
+  for name in silo1 silo2 front1 front2; do
+    p=${name}_pid
+    if [[ $reported != *" $name "* ]] && ! alive "${!p}"; then
+      reported+="$name "
+      log "$name (pid ${!p}) exited by itself; the end of its log:"
+      tail -n 60 "$dir/logs/$name.log" | sed 's/^/  | /'
+    fi
+  done
+}
+
 if [[ -n $run_for ]]; then
   log "running for $run_for s"
   end=$((SECONDS + run_for))
-  while ((SECONDS < end)); do sleep 1; done
+  while ((SECONDS < end)); do watch_processes; sleep 1; done
 else
-  while :; do sleep 1; done
+  while :; do watch_processes; sleep 1; done
 fi

@@ -53,9 +53,8 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
             BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), Describe(bad)),
             FormatException format => (400, Problems.Codes.ValidationFailed, format.Message),
             Overload.OverloadedException overloaded => (503, Problems.Codes.Unavailable, overloaded.Message),
-            TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.ClientNotAvailableException
-                => (503, Problems.Codes.Unavailable, "The cluster did not answer in time; retry."),
-            _ when IsStoreOverloaded(exception) => (503, Problems.Codes.Unavailable, "The store is busy; retry."),
+            _ when Overload.ClusterFailures.IsClusterUnavailable(exception) => (503, Problems.Codes.Unavailable, "The cluster did not answer in time; retry."),
+            _ when Overload.ClusterFailures.IsStoreBusy(exception) => (503, Problems.Codes.Unavailable, "The store is busy; retry."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, Problems.Codes.ClientClosedRequest, "The client went away."),
             _ => (500, Problems.Codes.InternalError, "An unexpected error occurred."),
         };
@@ -91,28 +90,6 @@ public sealed partial class SocialExceptionHandler(IProblemDetailsService proble
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
-    }
-
-    /// <summary>
-    /// A transient database failure anywhere in the chain (a pool with no free connection before
-    /// its timeout, "too many clients", a lost connection), also when it reached us through a grain.
-    /// </summary>
-    private static bool IsStoreOverloaded(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is System.Data.Common.DbException { IsTransient: true })
-            {
-                return true;
-            }
-
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStoreOverloaded))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Describe(BadHttpRequestException bad) =>

@@ -28,9 +28,17 @@ public sealed class SessionConnections(SessionCheck sessions)
             connections.Add(tracked);
         }
 
-        if (!await sessions.IsCurrentFreshAsync(principal, cancellationToken))
+        try
         {
-            tracked.End();
+            if (!await sessions.IsCurrentFreshAsync(principal, cancellationToken))
+            {
+                tracked.End();
+            }
+        }
+        catch
+        {
+            tracked.Dispose(); // the connection is refused; it must not stay tracked
+            throw;
         }
 
         return tracked;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Runtime;
 using Social.WebFront.Overload;
 
 namespace Social.WebFront.Realtime;
@@ -21,7 +20,7 @@ public sealed class HubFailureFilter : IHubFilter
         {
             throw HubRefusals.Unavailable("The server is at capacity.", overloaded.RetryAfter);
         }
-        catch (Exception exception) when (exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException)
+        catch (Exception exception) when (ClusterFailures.IsClusterUnavailable(exception))
         {
             throw HubRefusals.Unavailable("The cluster did not answer in time.", TimeSpan.FromSeconds(1));
         }

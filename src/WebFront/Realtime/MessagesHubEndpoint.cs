@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Social.WebFront.Overload;
 
 namespace Social.WebFront.Realtime;
 
@@ -71,8 +73,21 @@ public static class MessagesHubEndpoint
             return;
         }
 
-        using var tracked = await sessions.TrackAsync(userId, user, context.Abort, context.ConnectionClosed);
-        await next(context);
+        IDisposable tracked;
+        try
+        {
+            tracked = await sessions.TrackAsync(userId, user, context.Abort, context.ConnectionClosed);
+        }
+        catch (Exception exception) when (ClusterFailures.IsRetryable(exception))
+        {
+            await RefuseHandshakeAsync(context);
+            return;
+        }
+
+        using (tracked)
+        {
+            await next(context);
+        }
     }
 
     /// <summary>Runs the rest of the connection (handshake, hub) inside the user's stream subscription.</summary>
@@ -85,7 +100,16 @@ public static class MessagesHubEndpoint
             return;
         }
 
-        await subscriptions.AddConnectionAsync(userId);
+        try
+        {
+            await subscriptions.AddConnectionAsync(userId);
+        }
+        catch (Exception exception) when (ClusterFailures.IsRetryable(exception))
+        {
+            await RefuseHandshakeAsync(context);
+            return;
+        }
+
         try
         {
             await presence.ConnectedAsync(userId, context.ConnectionId);
@@ -95,6 +119,52 @@ public static class MessagesHubEndpoint
         {
             await presence.DisconnectedAsync(userId, context.ConnectionId);
             await subscriptions.RemoveConnectionAsync(userId);
+        }
+    }
+
+    /// <summary>
+    /// Answers the client's handshake with an error, as SignalR does for a bad handshake: the
+    /// client's start fails with "unavailable" (retry) instead of the socket closing with 1011.
+    /// Like SignalR, it reads the client's handshake request first and lets the client hang up:
+    /// ending the connection while the request is still arriving can drop the answer.
+    /// </summary>
+    private static async Task RefuseHandshakeAsync(ConnectionContext context)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(context.ConnectionClosed);
+        patience.CancelAfter(HandshakeRefusalPatience);
+        try
+        {
+            await ReadHandshakeRequestAsync(context.Transport.Input, patience.Token);
+            HandshakeProtocol.WriteResponseMessage(
+                new HandshakeResponseMessage($"{Api.Problems.Codes.Unavailable}: The cluster did not answer in time; retry."), context.Transport.Output);
+            await context.Transport.Output.FlushAsync(patience.Token);
+            await Task.Delay(Timeout.InfiniteTimeSpan, patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client hung up, or did not within the patience; either way the connection ends.
+        }
+    }
+
+    private static readonly TimeSpan HandshakeRefusalPatience = TimeSpan.FromSeconds(5);
+
+    private static async Task ReadHandshakeRequestAsync(System.IO.Pipelines.PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (HandshakeProtocol.TryParseRequestMessage(ref buffer, out _))
+            {
+                input.AdvanceTo(buffer.Start, buffer.Start);
+                return;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Social.Grains.Realtime;
 using Social.WebFront.Api;
 using Social.WebFront.Auth;
+using Social.WebFront.Overload;
 
 namespace Social.WebFront.Realtime;
 
@@ -56,7 +57,16 @@ public static class RawWebSocketEndpoint
         }
 
         var sessionEnded = 0;
-        await subscriptions.AddConnectionAsync(userId);
+        try
+        {
+            await subscriptions.AddConnectionAsync(userId);
+        }
+        catch (Exception exception) when (ClusterFailures.IsRetryable(exception))
+        {
+            await RefuseUnavailableAsync(socket, connection);
+            return;
+        }
+
         try
         {
             if (subscriptions.ConnectionsOf(userId) > options.Value.MaxConnectionsPerUser)
@@ -89,6 +99,11 @@ public static class RawWebSocketEndpoint
             using var tracked = await sessions.TrackAsync(userId, principal, () => EndSession(session, ref sessionEnded), context.RequestAborted);
             await presence.ConnectedAsync(userId, context.TraceIdentifier);
             await ReadLoopAsync(socket, connection, session.Token);
+        }
+        catch (Exception exception) when (ClusterFailures.IsRetryable(exception))
+        {
+            await RefuseUnavailableAsync(socket, connection);
+            return;
         }
         finally
         {
@@ -253,6 +268,16 @@ public static class RawWebSocketEndpoint
     private static byte[] Encode(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The cluster or the store did not answer while the connection was set up: the client should retry.</summary>
+    private static async Task RefuseUnavailableAsync(WebSocket socket, WebSocketConnection connection)
+    {
+        await connection.SendAsync(Encode(new { type = "error", code = Problems.Codes.Unavailable }));
+        await CloseAsync(socket, TryAgainLater, Problems.Codes.Unavailable);
+    }
+
+    /// <summary>RFC 6455's 1013 "Try Again Later" (IANA registry), which the enum does not name.</summary>
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
     private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
     {

@@ -13,7 +13,7 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    /// <summary>The claims of a valid token (its <c>sub</c> a usable user id), or null.</summary>
+    /// <summary>The <see cref="ConnectionPrincipal"/> of a valid token (its <c>sub</c> a usable user id), or null.</summary>
     public async Task<ClaimsPrincipal?> ValidateAsync(string? token)
     {
         if (string.IsNullOrWhiteSpace(token) || AuthSetup.UnvalidatedIssuer(token) is not { } issuer)
@@ -43,7 +43,7 @@ public sealed class AccessTokenValidator(IOptionsMonitor<JwtBearerOptions> schem
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
         return Subjects.IsUsable(principal) && await sessions.IsCurrentAsync(principal, CancellationToken.None)
             && await provisioning.EnsureAccountAsync(principal, CancellationToken.None)
-            ? principal
+            ? ConnectionPrincipal.From(principal)
             : null;
     }
 

@@ -154,6 +154,22 @@ public static class AuthSetup
             if (!await sessions.IsCurrentAsync(context.Principal!, context.HttpContext.RequestAborted))
             {
                 context.Fail("The token's session has ended.");
+                return;
+            }
+
+            // A hub connection keeps its request's authentication result for its whole life, so it
+            // keeps only the claims it needs; an outside user's account (which reads more of the
+            // token) is provisioned first, and the provisioning middleware then finds it known.
+            if (IsHubRequest(context.Request))
+            {
+                var provisioning = context.HttpContext.RequestServices.GetRequiredService<ExternalUserProvisioning>();
+                if (!await provisioning.EnsureAccountAsync(context.Principal!, context.HttpContext.RequestAborted))
+                {
+                    context.Fail("This token's subject belongs to another issuer's user.");
+                    return;
+                }
+
+                context.Principal = ConnectionPrincipal.From(context.Principal!);
             }
         },
         OnMessageReceived = context =>

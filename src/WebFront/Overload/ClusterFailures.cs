@@ -17,19 +17,9 @@ public static class ClusterFailures
     /// A grain call that timed out, a silo that is gone or refused the message, no gateway that
     /// answers (every silo down: <see cref="ConnectionFailedException"/>) or a busy one.
     /// </summary>
-    public static bool IsClusterUnavailable(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is TimeoutException or OrleansMessageRejectionException or ClientNotAvailableException
-                or ConnectionFailedException or GatewayTooBusyException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsClusterUnavailable(Exception exception) =>
+        exception is TimeoutException or OrleansMessageRejectionException or ClientNotAvailableException
+            or ConnectionFailedException or GatewayTooBusyException;
 
     /// <summary>
     /// A transient database failure anywhere in the chain (a pool with no free connection before

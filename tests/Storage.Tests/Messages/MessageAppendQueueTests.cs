@@ -31,7 +31,8 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
         var append = _queue.AppendAsync(Message("c", 1));
         var batch = await _writer.NextBatchAsync();
 
-        await Task.Delay(50);
+        // Once the queue waits for the writer's answer it has done everything it does before the batch is stored.
+        await Eventually.WaitUntilAsync(() => _queue.AwaitingWriter, "the queue waits for the writer's answer", WaitLimit);
         Assert.False(append.IsCompleted);
         batch.Store();
 

@@ -1,6 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 using Xunit.Abstractions;
 
 namespace Social.Cluster.Tests;
@@ -35,42 +34,41 @@ public sealed class FrontFailureTests(ITestOutputHelper output)
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F2}s two silos and two fronts ready; balancer {balancer.BaseAddress} → front 1, else front 2");
 
             // A uses front 2 directly; B goes through the balancer, which sends it to front 1.
-            var a = await SocialApi.RegisterAsync(front2, "a", ct);
-            var b = await SocialApi.RegisterAsync(balancer.BaseAddress, "b", ct);
-            using var aHttp = SocialApi.Client(front2, a);
-            using var bHttp = SocialApi.Client(balancer.BaseAddress, b);
-            var conversationId = await SocialApi.BefriendAsync(aHttp, a, bHttp, b, ct);
-            await using var bHub = await HubListener.ConnectAsync(new Uri(balancer.BaseAddress, "/hubs/messages"), b, clock, ct);
+            using var a = await Fronts.SignUpAsync(front2, "a", ct);
+            using var b = await Fronts.SignUpAsync(balancer.BaseAddress, "b", ct);
+            var conversationId = await TestUsers.BefriendAsync(a, b, ct);
+            var (bHub, bLog) = await Fronts.ConnectReconnectingAsync(balancer.BaseAddress, b, clock, ct);
+            await using var bHubDisposal = bHub;
             Assert.True(balancer.Routed[1] == 0, "the balancer sent traffic to front 2 while front 1 was up");
 
-            var acknowledged = new List<ReceivedMessage>();
-            await SendUntilHeardAsync(aHttp, b, bHub, "before", acknowledged, ct);
+            var acknowledged = new List<Message>();
+            await SendUntilHeardAsync(a, b, bHub, "before", acknowledged, ct);
 
             // Kill front 1; A keeps sending through front 2 until B's client is back (at most 60 s).
             var killedAt = clock.Elapsed;
             front1Process.Kill();
             output.WriteLine($"{killedAt.TotalSeconds:F2}s front1 (pid {front1Process.Id}) killed");
-            for (var i = 1; bHub.ReconnectedAt is null && clock.Elapsed - killedAt < TimeSpan.FromSeconds(60); i++)
+            for (var i = 1; bLog.ReconnectedAt is null && clock.Elapsed - killedAt < TimeSpan.FromSeconds(60); i++)
             {
-                acknowledged.Add(await SendAsync(aHttp, b, $"during-{i}", ct));
+                acknowledged.Add(await SendAsync(a, b, $"during-{i}", ct));
                 await Task.Delay(200, ct);
             }
 
-            output.WriteLine($"B's connection: {bHub.Connection.State}; events: {string.Join(", ", bHub.Events)}");
-            Assert.True(bHub.ReconnectedAt is not null, "B's client did not reconnect within 60 s");
+            output.WriteLine($"B's connection: {bHub.Connection.State}; events: {string.Join(", ", bLog.Events)}");
+            Assert.True(bLog.ReconnectedAt is not null, "B's client did not reconnect within 60 s");
             Assert.Equal(HubConnectionState.Connected, bHub.Connection.State);
             Assert.True(balancer.Routed[1] > 0, "B's client did not reach front 2");
-            output.WriteLine($"MEASURED B's client reconnected to front 2 {(bHub.ReconnectedAt!.Value - killedAt).TotalSeconds:F2}s after front 1 was killed");
+            output.WriteLine($"MEASURED B's client reconnected to front 2 {(bLog.ReconnectedAt!.Value - killedAt).TotalSeconds:F2}s after front 1 was killed");
 
             // Catch up: everything after the last seq B heard in order, read with afterSeq pages.
-            var heard = bHub.Received.Where(m => m.ConversationId == conversationId).Select(m => m.Seq).ToHashSet();
+            var heard = bHub.Messages().Where(m => m.ConversationId == conversationId).Select(m => m.Seq).ToHashSet();
             var lastInOrder = 0L;
             while (heard.Contains(lastInOrder + 1))
             {
                 lastInOrder++;
             }
 
-            var catchUp = await SocialApi.HistoryAsync(bHttp, conversationId, lastInOrder, ct);
+            var catchUp = await b.Client.HistoryAsync(conversationId, lastInOrder, ct);
             var seen = Enumerable.Range(1, (int)lastInOrder).Select(i => (long)i).Concat(catchUp.Select(m => m.Seq)).ToList();
             Assert.Equal(Enumerable.Range(1, seen.Count).Select(i => (long)i), seen);
             var seenIds = catchUp.Select(m => m.MessageId).ToHashSet();
@@ -80,12 +78,11 @@ public sealed class FrontFailureTests(ITestOutputHelper output)
                 $"{acknowledged.Count} acknowledged in all, none missing");
 
             // And live again, on front 2.
-            var after = await SendUntilHeardAsync(aHttp, b, bHub, "after", acknowledged, ct);
+            var after = await SendUntilHeardAsync(a, b, bHub, "after", acknowledged, ct);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F2}s B heard a new message live through front 2");
 
             // The hub still works for sending too, through the balancer.
-            var viaHub = ReceivedMessage.From(await bHub.Connection.InvokeAsync<JsonElement>(
-                "SendMessage", new { recipientId = a.UserId, content = "reply", clientMessageId = "reply" }, ct));
+            var viaHub = await bHub.Connection.InvokeAsync<Message>("SendMessage", new SendMessageRequest(a.UserId, "reply", "reply"), ct);
             Assert.Equal(after.Seq + 1, viaHub.Seq);
         }
         finally
@@ -99,13 +96,13 @@ public sealed class FrontFailureTests(ITestOutputHelper output)
     /// or reconnected) may miss an event published in the next few milliseconds, which is what
     /// catching up with afterSeq is for. Returns the last message sent.
     /// </summary>
-    private async Task<ReceivedMessage> SendUntilHeardAsync(HttpClient sender, TestUser recipient, HubListener listener, string prefix, List<ReceivedMessage> acknowledged, CancellationToken ct)
+    private async Task<Message> SendUntilHeardAsync(TestUser sender, TestUser recipient, EventRecorder listener, string prefix, List<Message> acknowledged, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= 10; attempt++)
         {
             var message = await SendAsync(sender, recipient, $"{prefix}-{attempt}", ct);
             acknowledged.Add(message);
-            if (await listener.WaitForAsync(message.Content, attempt == 10 ? PushTimeout : TimeSpan.FromSeconds(2), ct) is not null)
+            if (await listener.WaitForMessageAsync(message.Content, attempt == 10 ? PushTimeout : TimeSpan.FromSeconds(2), ct) is not null)
             {
                 if (attempt > 1)
                 {
@@ -120,10 +117,16 @@ public sealed class FrontFailureTests(ITestOutputHelper output)
         throw new InvalidOperationException();
     }
 
-    private static async Task<ReceivedMessage> SendAsync(HttpClient sender, TestUser recipient, string content, CancellationToken ct)
+    private static async Task<Message> SendAsync(TestUser sender, TestUser recipient, string content, CancellationToken ct)
     {
-        using var response = await sender.PostAsJsonAsync("/api/messages/send", new { recipientId = recipient.UserId, content, clientMessageId = content }, ct);
-        Assert.True(response.IsSuccessStatusCode, $"send '{content}' through front 2 failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
-        return ReceivedMessage.From(await response.Content.ReadFromJsonAsync<JsonElement>(ct));
+        try
+        {
+            return await sender.Client.Messages.SendAsync(new SendMessageRequest(recipient.UserId, content, content), ct);
+        }
+        catch (SocialApiException refused)
+        {
+            Assert.Fail($"send '{content}' through front 2 failed: {refused.Status} {refused.Code} {refused.Detail}");
+            throw;
+        }
     }
 }

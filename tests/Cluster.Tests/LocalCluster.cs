@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Social.Client;
 using Social.Grains;
 using Social.Testing.Hosting;
 using Social.Testing;
@@ -23,6 +23,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Orleans' <c>SiloStatus</c> values as stored in the membership table.</summary>
     public const int Active = 3;
     public const int Dead = 6;
+
+    /// <summary>How long a silo or front may take to come up on a busy machine.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly Dictionary<int, ServiceProcess> _silosByPort = [];
@@ -108,37 +111,38 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="count"/> silos are Active in the membership table.</summary>
-    public async Task WaitForActiveSilosAsync(int count, CancellationToken cancellationToken)
-    {
-        while ((await MembershipAsync(cancellationToken)).Count(row => row.Status == Active) < count)
-        {
-            ThrowIfAnyExited();
-            await Task.Delay(200, cancellationToken);
-        }
-    }
+    public Task WaitForActiveSilosAsync(int count, CancellationToken cancellationToken) =>
+        Eventually.WaitUntilAsync(
+            async () =>
+            {
+                ThrowIfAnyExited();
+                return (await MembershipAsync(cancellationToken)).Count(row => row.Status == Active) >= count;
+            },
+            $"{count} silo(s) are Active in the membership table",
+            StartTimeout,
+            cancellationToken);
 
     /// <summary>Waits until GET /health/ready answers 200 (the front reaches the cluster and the database).</summary>
     public async Task WaitUntilReadyAsync(Uri front, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = front, Timeout = TimeSpan.FromSeconds(5) };
-        while (true)
-        {
-            ThrowIfAnyExited();
-            try
+        using var client = new SocialClient(front);
+        client.Http.Timeout = TimeSpan.FromSeconds(5);
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                using var response = await http.GetAsync("/health/ready", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                ThrowIfAnyExited();
+                try
                 {
-                    return;
+                    return await client.IsReadyAsync(cancellationToken);
                 }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    return false; // not listening yet
+                }
+            },
+            $"{front} answers /health/ready",
+            StartTimeout,
+            cancellationToken);
     }
 
     /// <summary>The membership table's rows: silo port and status.</summary>

@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 using Xunit.Abstractions;
 
 namespace Social.Cluster.Tests;
@@ -37,30 +35,28 @@ public sealed class PresenceFrontTests(ITestOutputHelper output)
             var (_, survivor) = cluster.StartFront("front-survivor", ShortLease);
             await Task.WhenAll(cluster.WaitUntilReadyAsync(doomedUrl, ct), cluster.WaitUntilReadyAsync(stoppedUrl, ct), cluster.WaitUntilReadyAsync(survivor, ct));
 
-            var a = await SocialApi.RegisterAsync(survivor, "a", ct);
-            var b = await SocialApi.RegisterAsync(survivor, "b", ct);
-            using var aHttp = SocialApi.Client(survivor, a);
-            using var bHttp = SocialApi.Client(survivor, b);
-            await SocialApi.BefriendAsync(aHttp, a, bHttp, b, ct);
-            await using var bHears = await PresenceListener.ConnectAsync(survivor, b, ct);
+            using var a = await Fronts.SignUpAsync(survivor, "a", ct);
+            using var b = await Fronts.SignUpAsync(survivor, "b", ct);
+            await TestUsers.BefriendAsync(a, b, ct);
+            await using var bHears = await EventRecorder.ConnectAsync(survivor, b.AccessToken, cancellationToken: ct);
 
-            // Killed: no report ever says A left; the lease ends it.
-            var aOnDoomed = await ConnectAsync(doomedUrl, a, ct);
-            Assert.Equal("online", (await bHears.NextAsync(a.UserId, ct)).GetProperty("status").GetString());
+            // Killed: no report ever says A left; the lease ends it. A's connections do not reconnect: when the front dies, A is gone.
+            var aOnDoomed = await EventRecorder.ConnectAsync(doomedUrl, a.AccessToken, cancellationToken: ct);
+            Assert.Equal("online", (await NextPresenceAsync(bHears, a.UserId, ct)).GetProperty("status").GetString());
             var killedAt = clock.Elapsed;
             doomed.Kill();
-            var offline = await bHears.NextAsync(a.UserId, ct);
+            var offline = await NextPresenceAsync(bHears, a.UserId, ct);
             Assert.Equal("offline", offline.GetProperty("status").GetString());
             output.WriteLine($"MEASURED B heard A offline {(clock.Elapsed - killedAt).TotalSeconds:F2}s after A's front was killed (lease 3 s)");
-            Assert.Equal("offline", (await PresenceInListAsync(bHttp, a, ct)).GetProperty("status").GetString());
+            Assert.Equal("offline", (await PresenceInListAsync(b, a, ct)).Status);
             await aOnDoomed.DisposeAsync();
 
             // Stopped cleanly: the front reports zero for its users as it stops.
-            await using var aOnStopped = await ConnectAsync(stoppedUrl, a, ct);
-            Assert.Equal("online", (await bHears.NextAsync(a.UserId, ct)).GetProperty("status").GetString());
+            await using var aOnStopped = await EventRecorder.ConnectAsync(stoppedUrl, a.AccessToken, cancellationToken: ct);
+            Assert.Equal("online", (await NextPresenceAsync(bHears, a.UserId, ct)).GetProperty("status").GetString());
             var stoppedAt = clock.Elapsed;
             stopped.Signal("TERM");
-            Assert.Equal("offline", (await bHears.NextAsync(a.UserId, ct)).GetProperty("status").GetString());
+            Assert.Equal("offline", (await NextPresenceAsync(bHears, a.UserId, ct)).GetProperty("status").GetString());
             output.WriteLine($"MEASURED B heard A offline {(clock.Elapsed - stoppedAt).TotalSeconds:F2}s after A's front was stopped");
         }
         finally
@@ -69,58 +65,14 @@ public sealed class PresenceFrontTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A hub connection that does not reconnect: when its front dies, A is gone.</summary>
-    private static async Task<HubConnection> ConnectAsync(Uri front, TestUser user, CancellationToken ct)
+    /// <summary>The next change of <paramref name="userId"/>'s presence <paramref name="listener"/> hears, within 20 s.</summary>
+    private static async Task<JsonElement> NextPresenceAsync(EventRecorder listener, string userId, CancellationToken ct) =>
+        (await listener.TryNextAsync(heard => heard.Name == "presence_changed" && heard.Data.GetProperty("userId").GetString() == userId, TimeSpan.FromSeconds(20), ct))?.Data
+        ?? throw new TimeoutException($"no presence_changed for {userId} within 20 s");
+
+    private static async Task<FriendPresence> PresenceInListAsync(TestUser viewer, TestUser friend, CancellationToken ct)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(front, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-            .Build();
-        await connection.StartAsync(ct);
-        return connection;
-    }
-
-    private static async Task<JsonElement> PresenceInListAsync(HttpClient viewer, TestUser friend, CancellationToken ct)
-    {
-        var list = await viewer.GetFromJsonAsync<JsonElement>("/api/friends/list", ct);
-        return list.GetProperty("items").EnumerateArray().Single(item => item.GetProperty("userId").GetString() == friend.UserId).GetProperty("presence");
-    }
-
-    private sealed class PresenceListener : IAsyncDisposable
-    {
-        private readonly Channel<JsonElement> _heard = Channel.CreateUnbounded<JsonElement>();
-
-        private PresenceListener(HubConnection connection)
-        {
-            Connection = connection;
-            connection.On<JsonElement>("presence_changed", payload => _heard.Writer.TryWrite(payload));
-        }
-
-        public HubConnection Connection { get; }
-
-        public static async Task<PresenceListener> ConnectAsync(Uri front, TestUser user, CancellationToken ct)
-        {
-            var listener = new PresenceListener(new HubConnectionBuilder()
-                .WithUrl(new Uri(front, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-                .Build());
-            await listener.Connection.StartAsync(ct);
-            return listener;
-        }
-
-        /// <summary>The next change of <paramref name="userId"/>'s presence, within 20 s.</summary>
-        public async Task<JsonElement> NextAsync(string userId, CancellationToken ct)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(20));
-            while (true)
-            {
-                var heard = await _heard.Reader.ReadAsync(timeout.Token);
-                if (heard.GetProperty("userId").GetString() == userId)
-                {
-                    return heard;
-                }
-            }
-        }
-
-        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+        var list = await viewer.Client.Friends.ListAsync(cancellationToken: ct);
+        return list.Items.Single(item => item.UserId == friend.UserId).Presence ?? throw new InvalidOperationException("the friend list has no presence");
     }
 }

@@ -14,6 +14,7 @@ namespace Social.Cluster.Tests;
 public sealed partial class RunLocalScript : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
+    private const int LogTailLines = 80;
 
     private readonly Process _script;
     private readonly string _directory;
@@ -123,6 +124,7 @@ public sealed partial class RunLocalScript : IAsyncDisposable
     {
         try
         {
+            NoteLogTails();
             var stop = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in new[] { Path.Combine(ServiceProcess.RepositoryRoot, "deploy", "run-local.sh"), "stop", "--dir", _directory })
             {
@@ -152,6 +154,33 @@ public sealed partial class RunLocalScript : IAsyncDisposable
             foreach (var line in Lines)
             {
                 _output.WriteLine(line);
+            }
+        }
+    }
+
+    /// <summary>Keeps the end of each service log, since <c>run-local.sh stop</c> deletes the run directory.</summary>
+    private void NoteLogTails()
+    {
+        var logs = Path.Combine(_directory, "logs");
+        if (!Directory.Exists(logs))
+        {
+            return;
+        }
+
+        foreach (var log in Directory.GetFiles(logs, "*.log").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var lines = File.ReadAllLines(log);
+                Note($"--- last {Math.Min(lines.Length, LogTailLines)} lines of {Path.GetFileName(log)} ---");
+                foreach (var line in lines.TakeLast(LogTailLines))
+                {
+                    Note(line);
+                }
+            }
+            catch (IOException exception)
+            {
+                Note($"--- could not read {Path.GetFileName(log)}: {exception.Message} ---");
             }
         }
     }

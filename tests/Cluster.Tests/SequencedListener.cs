@@ -1,48 +1,39 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 
 namespace Social.Cluster.Tests;
 
 /// <summary>
-/// A client that holds the server to the delivery guarantee (docs/api.md): a hub connection with
-/// <c>?sequenced=true</c> that records every owed event's position and every <c>resync</c>, and on
-/// a resync catches one conversation up through REST, as a real client would.
+/// A device that holds the server to the delivery guarantee (docs/api.md): a plain hub connection
+/// with <c>?sequenced=true</c> (the kit's <see cref="EventRecorder"/>) that records every owed
+/// event's position and every <c>resync</c>. It repairs nothing itself: only when the server
+/// says <c>resync</c> does it read the watched conversation through REST, as the protocol asks a
+/// client to, so a message the server lost without a resync stays missing and fails the test.
 /// </summary>
-public sealed class SequencedListener : IAsyncDisposable
+internal sealed class SequencedListener : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<(long Epoch, long Seq, ReceivedMessage Message, TimeSpan At)> _pushed = new();
+    private readonly ConcurrentQueue<(long Epoch, long Seq, Message Message, TimeSpan At)> _pushed = new();
     private readonly ConcurrentQueue<(long Epoch, long Seq)> _resyncs = new();
     private readonly ConcurrentDictionary<string, TimeSpan> _caughtUp = new(StringComparer.Ordinal);
-    private readonly Stopwatch _clock;
-    private readonly Func<long, Task<List<ReceivedMessage>>> _history;
-    private readonly SemaphoreSlim _catchingUp = new(1, 1);
     private readonly ConcurrentBag<long> _caughtUpSeqs = [];
+    private readonly SemaphoreSlim _catchingUp = new(1, 1);
+    private readonly Stopwatch _clock;
+    private readonly Func<long, Task<List<Message>>> _history;
+    private EventRecorder _hub = null!;
 
-    private SequencedListener(HubConnection connection, Stopwatch clock, Func<long, Task<List<ReceivedMessage>>> history)
+    private SequencedListener(Stopwatch clock, Func<long, Task<List<Message>>> history)
     {
-        Connection = connection;
         _clock = clock;
         _history = history;
-        connection.On<JsonElement, JsonElement>("new_message", (payload, position) =>
-            _pushed.Enqueue((position.GetProperty("epoch").GetInt64(), position.GetProperty("seq").GetInt64(), ReceivedMessage.From(payload), clock.Elapsed)));
-        connection.On<JsonElement>("resync", position =>
-        {
-            _resyncs.Enqueue((position.GetProperty("epoch").GetInt64(), position.GetProperty("seq").GetInt64()));
-            _ = CatchUpAsync();
-        });
     }
 
-    public HubConnection Connection { get; }
-
     /// <summary>Owed new_message events as they arrived: position, message, clock time.</summary>
-    public IReadOnlyList<(long Epoch, long Seq, ReceivedMessage Message, TimeSpan At)> Pushed => [.. _pushed];
+    public IReadOnlyList<(long Epoch, long Seq, Message Message, TimeSpan At)> Pushed => [.. _pushed];
 
     public IReadOnlyList<(long Epoch, long Seq)> Resyncs => [.. _resyncs];
 
-    /// <summary>When each message id was first seen, pushed or caught up.</summary>
+    /// <summary>When each message id was first seen, pushed or read after a resync.</summary>
     public IReadOnlyDictionary<string, TimeSpan> FirstSeen
     {
         get
@@ -60,34 +51,45 @@ public sealed class SequencedListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects over WebSockets; <paramref name="history"/> reads the watched conversation after a seq.</summary>
+    /// <summary>Connects to <paramref name="front"/>; <paramref name="history"/> reads the watched conversation after a seq.</summary>
     public static async Task<SequencedListener> ConnectAsync(
-        Uri hub, TestUser user, Stopwatch clock, Func<long, Task<List<ReceivedMessage>>> history, CancellationToken cancellationToken)
+        Uri front, TestUser user, Stopwatch clock, Func<long, Task<List<Message>>> history, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(hub, "?sequenced=true"), HttpTransportType.WebSockets, options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-            .Build();
-        var listener = new SequencedListener(connection, clock, history);
-        await connection.StartAsync(cancellationToken);
+        var listener = new SequencedListener(clock, history);
+        listener._hub = EventRecorder.Create(front, user.AccessToken, sequenced: true, onHeard: listener.OnHeard);
+        try
+        {
+            await listener._hub.Connection.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await listener.DisposeAsync();
+            throw;
+        }
+
         return listener;
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await Connection.StopAsync(timeout.Token);
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or System.Net.WebSockets.WebSocketException)
-        {
-            // The server may be gone.
-        }
-
-        await Connection.DisposeAsync();
+        await _hub.DisposeAsync();
         _catchingUp.Dispose();
     }
 
+    private void OnHeard(HeardEvent heard)
+    {
+        if (heard is { Name: "new_message", Epoch: { } epoch, Seq: { } seq })
+        {
+            _pushed.Enqueue((epoch, seq, heard.AsMessage(), _clock.Elapsed));
+        }
+        else if (heard is { Name: "resync", Epoch: { } resyncEpoch, Seq: { } resyncSeq })
+        {
+            _resyncs.Enqueue((resyncEpoch, resyncSeq));
+            _ = CatchUpAsync();
+        }
+    }
+
+    /// <summary>After a resync: reads the conversation from the last seq held in order.</summary>
     private async Task CatchUpAsync()
     {
         await _catchingUp.WaitAsync();
@@ -118,7 +120,7 @@ public sealed class SequencedListener : IAsyncDisposable
                 }
                 catch (HttpRequestException)
                 {
-                    await Task.Delay(500);
+                    await Task.Delay(500); // a front or silo still recovering: try the read again
                 }
             }
         }

@@ -1,10 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-using Social.Testing.Waiting;
+using Social.Client;
 using Xunit.Abstractions;
 
 namespace Social.Cluster.Tests;
@@ -33,48 +31,50 @@ public sealed class SessionEndFrontTests(ITestOutputHelper output)
             var (_, other) = cluster.StartFront("front-other");
             await Task.WhenAll(cluster.WaitUntilReadyAsync(changing, ct), cluster.WaitUntilReadyAsync(other, ct));
 
-            var alice = await SocialApi.RegisterAsync(changing, "alice", ct);
-            using var oldOnOther = SocialApi.Client(other, alice);
-            Assert.Equal(HttpStatusCode.OK, (await oldOnOther.GetAsync("/api/users/me", ct)).StatusCode); // the other front caches the version
+            using var alice = await Fronts.SignUpAsync(changing, "alice", ct);
+            using var oldOnOther = Fronts.ClientOf(other, alice.AccessToken);
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(oldOnOther, ct)); // the other front caches the version
 
             var hubClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await using var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(other, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken))
-                .Build();
-            hub.Closed += _ =>
+            await using var hub = EventRecorder.Create(other, alice.AccessToken);
+            hub.Connection.Closed += _ =>
             {
                 hubClosed.TrySetResult();
                 return Task.CompletedTask;
             };
-            await hub.StartAsync(ct);
-            using var socket = new ClientWebSocket();
-            await socket.ConnectAsync(new Uri($"ws://{other.Authority}/ws/messages"), ct);
-            await SendAsync(socket, new { action = "auth", token = alice.AccessToken }, ct);
-            Assert.Equal("auth_ok", (await ReceiveAsync(socket, ct)).GetProperty("type").GetString());
+            await hub.Connection.StartAsync(ct);
+            var (socket, answer) = await RawSocket.OpenAsync(other, alice.AccessToken, ct);
+            using var socketDisposal = socket;
+            Assert.Equal("auth_ok", answer.GetProperty("type").GetString());
 
-            using var changer = SocialApi.Client(changing, alice);
+            // The client has no call for the password change: sent by hand, with alice's token.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var changed = await changer.PostAsJsonAsync("/api/users/me/password", new { currentPassword = Social.Testing.Users.TestUsers.Password, newPassword = NewPassword }, ct);
+            using var change = new HttpRequestMessage(HttpMethod.Post, "/api/users/me/password")
+            {
+                Content = JsonContent.Create(new { currentPassword = TestUsers.Password, newPassword = NewPassword }),
+            };
+            change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", alice.AccessToken);
+            using var changed = await alice.Client.Http.SendAsync(change, ct);
             Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-            var renewed = alice with { AccessToken = (await changed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()! };
+            var renewedToken = (await changed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
 
             await hubClosed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
             output.WriteLine($"MEASURED the other front's hub connection closed {clock.Elapsed.TotalMilliseconds:F0} ms after the change answered");
-            var frame = await ReceiveAsync(socket, ct);
+            var frame = await socket.ReceiveAsync(cancellationToken: ct);
             Assert.Equal("unauthorized", frame.GetProperty("data").GetProperty("code").GetString());
-            var close = await socket.ReceiveAsync(new byte[256], ct);
-            Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+            await socket.ReceiveCloseAsync(cancellationToken: ct);
             Assert.Equal("session_ended", socket.CloseStatusDescription);
             output.WriteLine($"MEASURED the other front's WebSocket closed {clock.Elapsed.TotalMilliseconds:F0} ms after the change answered");
 
             await Eventually.WaitUntilAsync(
-                async () => (await oldOnOther.GetAsync("/api/users/me", ct)).StatusCode == HttpStatusCode.Unauthorized,
-                "the other front refuses the old token on REST");
+                async () => await MeAsync(oldOnOther, ct) == HttpStatusCode.Unauthorized,
+                "the other front refuses the old token on REST",
+                cancellationToken: ct);
             output.WriteLine($"MEASURED the other front refused the old token on REST {clock.Elapsed.TotalMilliseconds:F0} ms after the change answered");
-            using var newOnOther = SocialApi.Client(other, renewed);
-            Assert.Equal(HttpStatusCode.OK, (await newOnOther.GetAsync("/api/users/me", ct)).StatusCode);
-            using var oldOnChanging = SocialApi.Client(changing, alice);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await oldOnChanging.GetAsync("/api/users/me", ct)).StatusCode);
+            using var newOnOther = Fronts.ClientOf(other, renewedToken);
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(newOnOther, ct));
+            using var oldOnChanging = Fronts.ClientOf(changing, alice.AccessToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(oldOnChanging, ct));
         }
         finally
         {
@@ -82,16 +82,17 @@ public sealed class SessionEndFrontTests(ITestOutputHelper output)
         }
     }
 
-    private static Task SendAsync(ClientWebSocket socket, object frame, CancellationToken ct) =>
-        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, ct);
-
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
+    /// <summary>What <c>GET /api/users/me</c> answers the client's token with.</summary>
+    private static async Task<HttpStatusCode> MeAsync(SocialClient client, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var buffer = new byte[64 * 1024];
-        var result = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
+        try
+        {
+            await client.Users.GetMeAsync(ct);
+            return HttpStatusCode.OK;
+        }
+        catch (SocialApiException refused) when (refused.Status is { } status)
+        {
+            return (HttpStatusCode)status;
+        }
     }
 }

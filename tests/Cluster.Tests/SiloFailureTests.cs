@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 using Xunit.Abstractions;
 
 namespace Social.Cluster.Tests;
@@ -43,9 +43,9 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F2}s two silos (ports {port1}, {port2}) and two fronts ({front1}, {front2}) ready");
 
             // B registers on front 2 and connects there; the front subscribes to B's stream.
-            var b = await SocialApi.RegisterAsync(front2, "b", ct);
-            using var bHttp = SocialApi.Client(front2, b);
-            await using var bHub = await HubListener.ConnectAsync(new Uri(front2, "/hubs/messages"), b, clock, ct);
+            using var b = await Fronts.SignUpAsync(front2, "b", ct);
+            var (bHub, bLog) = await Fronts.ConnectReconnectingAsync(front2, b, clock, ct);
+            await using var bHubDisposal = bHub;
             var victim = await cluster.SiloHostingUserStreamSubscriptionsAsync(b.UserId, ct);
             output.WriteLine($"B's stream subscriptions (pub-sub rendezvous grain) on {victim?.Name ?? "no silo found"}");
             victim ??= silo1;
@@ -55,18 +55,16 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             // placement is random, so a few senders may be tried.
             using var senders = new DisposableList();
             TestUser a = null!;
-            HttpClient aHttp = null!;
             string conversationId = null!;
-            var acknowledged = new List<ReceivedMessage>();
+            var acknowledged = new List<Message>();
             for (var attempt = 1; attempt <= 4; attempt++)
             {
-                a = await SocialApi.RegisterAsync(front1, "a", ct);
-                aHttp = senders.Add(SocialApi.Client(front1, a));
-                conversationId = await SocialApi.BefriendAsync(aHttp, a, bHttp, b, ct);
+                a = senders.Add(await Fronts.SignUpAsync(front1, "a", ct));
+                conversationId = await TestUsers.BefriendAsync(a, b, ct);
                 var hello = $"hello-{attempt}";
-                var (viaRest, restOutcome) = await SocialApi.TrySendAsync(aHttp, b.UserId, hello, hello, ct);
+                var (viaRest, restOutcome) = await TrySendAsync(a, b.UserId, hello, ct);
                 Assert.True(viaRest is not null, $"REST send failed: {restOutcome}");
-                Assert.NotNull(await bHub.WaitForAsync(hello, PushTimeout, ct));
+                Assert.NotNull(await bHub.WaitForMessageAsync(hello, PushTimeout, ct));
                 var conversationSilo = await cluster.SiloHostingConversationAsync(conversationId, ct);
                 output.WriteLine($"sender {attempt}: B on front 2 received A's REST message from front 1; conversation grain on {conversationSilo?.Name ?? "no silo found"}");
                 if (conversationSilo == victim || attempt == 4)
@@ -79,33 +77,32 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             // B's second device holds the server to the delivery guarantee (positions, resync).
             var watched = conversationId;
             await using var bSequenced = await SequencedListener.ConnectAsync(
-                new Uri(front2, "/hubs/messages"), b, clock, afterSeq => SocialApi.HistoryAsync(bHttp, watched, afterSeq, ct), ct);
+                front2, b, clock, afterSeq => b.Client.HistoryAsync(watched, afterSeq, ct), ct);
             var sequencedFrom = acknowledged.Count;
 
             // Through the hub as well.
-            await using var aHub = await HubListener.ConnectAsync(new Uri(front1, "/hubs/messages"), a, clock, ct);
-            var viaHub = ReceivedMessage.From(await aHub.Connection.InvokeAsync<JsonElement>(
-                "SendMessage", new { recipientId = b.UserId, content = "hub-1", clientMessageId = "hub-1" }, ct));
+            await using var aHub = await EventRecorder.ConnectAsync(front1, a.AccessToken, cancellationToken: ct);
+            var viaHub = await aHub.Connection.InvokeAsync<Message>("SendMessage", new SendMessageRequest(b.UserId, "hub-1", "hub-1"), ct);
             acknowledged.Add(viaHub);
-            Assert.NotNull(await bHub.WaitForAsync("hub-1", PushTimeout, ct));
+            Assert.NotNull(await bHub.WaitForMessageAsync("hub-1", PushTimeout, ct));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F2}s B received A's hub message; {victim.Name} will fail");
             var victimPort = cluster.SiloPortOf(victim);
 
-            var run = await ChatThroughFailureAsync(cluster, aHttp, b, victim, victimPort, fail, ct);
+            var run = await ChatThroughFailureAsync(cluster, a, b, victim, victimPort, fail, ct);
             acknowledged.AddRange(run.Acknowledged);
 
             // Live pushes after the failure: B's connection must still be up and hear new messages.
-            var liveAgain = await WaitForLivePushAsync(aHttp, b, bHub, clock, run.FailedAt, acknowledged, ct);
-            output.WriteLine($"B's connection: {bHub.Connection.State}; events: {string.Join(", ", bHub.Events)}");
+            var liveAgain = await WaitForLivePushAsync(a, b, bHub, clock, run.FailedAt, acknowledged, ct);
+            output.WriteLine($"B's connection: {bHub.Connection.State}; events: {string.Join(", ", bLog.Events)}");
             Assert.Equal(HubConnectionState.Connected, bHub.Connection.State);
             Assert.True(liveAgain, "B heard no new message after the silo failure");
 
             // A new device of B after the failure: the front subscribes to B's stream afresh, which
             // needs the stream's subscriptions (the pub-sub grain the failed silo held) back.
-            HubListener secondDevice;
+            EventRecorder secondDevice;
             try
             {
-                secondDevice = await HubListener.ConnectAsync(new Uri(front1, "/hubs/messages"), b, clock, ct);
+                (secondDevice, _) = await Fronts.ConnectReconnectingAsync(front1, b, clock, ct);
             }
             catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
             {
@@ -123,11 +120,11 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 for (var attempt = 1; !heardByBoth && attempt <= 15; attempt++)
                 {
                     var content = $"to-both-{attempt}";
-                    var (both, bothOutcome) = await SocialApi.TrySendAsync(aHttp, b.UserId, content, content, ct);
+                    var (both, bothOutcome) = await TrySendAsync(a, b.UserId, content, ct);
                     Assert.True(both is not null, $"send failed: {bothOutcome}");
                     acknowledged.Add(both);
-                    var onNew = await secondDevice.WaitForAsync(content, TimeSpan.FromSeconds(2), ct);
-                    var onOld = await bHub.WaitForAsync(content, TimeSpan.FromSeconds(2), ct);
+                    var onNew = await secondDevice.WaitForMessageAsync(content, TimeSpan.FromSeconds(2), ct);
+                    var onOld = await bHub.WaitForMessageAsync(content, TimeSpan.FromSeconds(2), ct);
                     heardByBoth = onNew is not null && onOld is not null;
                     if (heardByBoth)
                     {
@@ -140,13 +137,13 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
             }
 
             // Nothing acknowledged is lost: B's history, read with afterSeq pages, has every one, gap-free.
-            var history = await SocialApi.HistoryAsync(bHttp, conversationId, afterSeq: 0, ct);
+            var history = await b.Client.HistoryAsync(conversationId, afterSeq: 0, ct);
             AssertNoAcknowledgedMessageLost(acknowledged, history);
 
             AssertDeliveryGuarantee(bSequenced, acknowledged.Skip(sequencedFrom).ToList(), run.AckedAt, conversationId);
 
             // What the push path missed, and how B catches up from the last seq it heard in order.
-            var pushed = bHub.Received.Where(m => m.ConversationId == conversationId).Select(m => m.Seq).ToHashSet();
+            var pushed = bHub.Messages().Where(m => m.ConversationId == conversationId).Select(m => m.Seq).ToHashSet();
             var missed = history.Where(m => !pushed.Contains(m.Seq)).Select(m => m.Seq).ToList();
             var lastInOrder = 0L;
             while (pushed.Contains(lastInOrder + 1))
@@ -154,7 +151,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 lastInOrder++;
             }
 
-            var catchUp = await SocialApi.HistoryAsync(bHttp, conversationId, lastInOrder, ct);
+            var catchUp = await b.Client.HistoryAsync(conversationId, lastInOrder, ct);
             Assert.Equal(history.Where(m => m.Seq > lastInOrder).Select(m => m.Seq), catchUp.Select(m => m.Seq));
             output.WriteLine($"push path: {history.Count} stored, {history.Count - missed.Count} pushed to B, missed seqs [{Ranges(missed)}]; " +
                 $"catch-up afterSeq={lastInOrder} returned {catchUp.Count} message(s)");
@@ -165,14 +162,14 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record ChatRun(List<ReceivedMessage> Acknowledged, TimeSpan FailedAt, Dictionary<string, TimeSpan> AckedAt);
+    private sealed record ChatRun(List<Message> Acknowledged, TimeSpan FailedAt, Dictionary<string, TimeSpan> AckedAt);
 
     /// <summary>
     /// docs/api.md's guarantee on one connection: every acknowledged message reached it, pushed or
     /// caught up after a resync; nothing twice; in seq order; positions never repeat or go back
     /// within an epoch. The delay from acknowledgement to arrival is printed, and bounded loosely.
     /// </summary>
-    private void AssertDeliveryGuarantee(SequencedListener listener, List<ReceivedMessage> acknowledged, Dictionary<string, TimeSpan> ackedAt, string conversationId)
+    private void AssertDeliveryGuarantee(SequencedListener listener, List<Message> acknowledged, Dictionary<string, TimeSpan> ackedAt, string conversationId)
     {
         var pushed = listener.Pushed.Where(p => p.Message.ConversationId == conversationId).ToList();
         var twice = pushed.GroupBy(p => p.Message.MessageId).Where(g => g.Count() > 1).Select(g => g.First().Message.Content).ToList();
@@ -202,10 +199,10 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     /// declared it dead and 20 sends in a row have succeeded, at most 60 s after the failure.
     /// </summary>
     private async Task<ChatRun> ChatThroughFailureAsync(
-        LocalCluster cluster, HttpClient aHttp, TestUser b, ServiceProcess victim, int victimPort, Action<ServiceProcess> fail, CancellationToken ct)
+        LocalCluster cluster, TestUser a, TestUser b, ServiceProcess victim, int victimPort, Action<ServiceProcess> fail, CancellationToken ct)
     {
         var clock = cluster.Clock;
-        var acknowledged = new List<ReceivedMessage>();
+        var acknowledged = new List<Message>();
         var ackedAt = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var outcomes = new Dictionary<string, int>();
         TimeSpan? failedAt = null, declaredDeadAt = null, firstFailure = null, lastFailure = null, recoveredAt = null;
@@ -233,7 +230,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
                 }
 
                 var sentAt = clock.Elapsed;
-                var (message, outcome) = await SocialApi.TrySendAsync(aHttp, b.UserId, content, content, ct);
+                var (message, outcome) = await TrySendAsync(a, b.UserId, content, ct);
                 var took = clock.Elapsed - sentAt;
                 slowest = took > slowest ? took : slowest;
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
@@ -292,16 +289,12 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 
     private static async Task<TimeSpan> WatchUntilDeadAsync(LocalCluster cluster, int siloPort, CancellationToken ct)
     {
-        while (true)
-        {
-            var rows = await cluster.MembershipAsync(ct);
-            if (rows.Any(row => row.Port == siloPort && row.Status == LocalCluster.Dead))
-            {
-                return cluster.Clock.Elapsed;
-            }
-
-            await Task.Delay(50, ct);
-        }
+        await Eventually.WaitUntilAsync(
+            async () => (await cluster.MembershipAsync(ct)).Any(row => row.Port == siloPort && row.Status == LocalCluster.Dead),
+            $"membership declares the silo on port {siloPort} dead",
+            TimeSpan.FromMinutes(3),
+            ct);
+        return cluster.Clock.Elapsed;
     }
 
     /// <summary>
@@ -309,15 +302,15 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     /// after the failure (a delivery stuck behind a hung silo waits out Orleans' 30 s response
     /// timeout); records how long the push path was silent.
     /// </summary>
-    private async Task<bool> WaitForLivePushAsync(HttpClient aHttp, TestUser b, HubListener bHub, Stopwatch clock, TimeSpan failedAt, List<ReceivedMessage> acknowledged, CancellationToken ct)
+    private async Task<bool> WaitForLivePushAsync(TestUser a, TestUser b, EventRecorder bHub, Stopwatch clock, TimeSpan failedAt, List<Message> acknowledged, CancellationToken ct)
     {
         for (var attempt = 1; clock.Elapsed - failedAt < TimeSpan.FromSeconds(60); attempt++)
         {
             var content = $"after-{attempt}";
-            var (message, outcome) = await SocialApi.TrySendAsync(aHttp, b.UserId, content, content, ct);
+            var (message, outcome) = await TrySendAsync(a, b.UserId, content, ct);
             Assert.True(message is not null, $"send after recovery failed: {outcome}");
             acknowledged.Add(message);
-            var received = await bHub.WaitForAsync(m => m.Content.StartsWith("after-", StringComparison.Ordinal), TimeSpan.FromSeconds(2), ct);
+            var received = await bHub.WaitForMessageAsync(m => m.Content.StartsWith("after-", StringComparison.Ordinal), TimeSpan.FromSeconds(2), ct);
             if (received is not null)
             {
                 output.WriteLine($"MEASURED live push to B works again {(clock.Elapsed - failedAt).TotalSeconds:F2}s after the failure " +
@@ -330,7 +323,24 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         return false;
     }
 
-    private static void AssertNoAcknowledgedMessageLost(List<ReceivedMessage> acknowledged, List<ReceivedMessage> history)
+    /// <summary>One send with <paramref name="content"/> as its clientMessageId: the message when acknowledged (201, or 200 for a retry), else the status or error.</summary>
+    private static async Task<(Message? Message, string Outcome)> TrySendAsync(TestUser sender, string recipientId, string content, CancellationToken ct)
+    {
+        try
+        {
+            return (await sender.Client.Messages.SendAsync(new SendMessageRequest(recipientId, content, content), ct), "acknowledged");
+        }
+        catch (SocialApiException refused)
+        {
+            return (null, refused.Status?.ToString(CultureInfo.InvariantCulture) ?? refused.Code);
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return (null, exception.GetType().Name);
+        }
+    }
+
+    private static void AssertNoAcknowledgedMessageLost(List<Message> acknowledged, List<Message> history)
     {
         var stored = history.ToDictionary(m => m.MessageId);
         var lost = acknowledged.Where(m => !stored.ContainsKey(m.MessageId)).ToList();
@@ -364,7 +374,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>HttpClients made in a loop, disposed together.</summary>
+/// <summary>Users (and their clients) made in a loop, disposed together.</summary>
 internal sealed class DisposableList : IDisposable
 {
     private readonly List<IDisposable> _items = [];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Social.Client;
 
 namespace Social.Cluster.Tests;
 
@@ -23,35 +23,25 @@ public sealed partial class SiloTelemetryTests
         await cluster.WaitUntilReadyAsync(front, ct);
         using var metrics = new HttpClient { BaseAddress = cluster.HttpAddressOf(silo) };
 
-        var a = await SocialApi.RegisterAsync(front, "a", ct);
-        var b = await SocialApi.RegisterAsync(front, "b", ct);
-        var stranger = await SocialApi.RegisterAsync(front, "c", ct);
-        using var aHttp = SocialApi.Client(front, a);
-        using var bHttp = SocialApi.Client(front, b);
-        await SocialApi.BefriendAsync(aHttp, a, bHttp, b, ct);
-        using (var sent = await aHttp.PostAsJsonAsync("/api/messages/send", new { recipientId = b.UserId, content = "hello" }, ct))
-        {
-            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
-        }
-
-        using (var refused = await aHttp.PostAsJsonAsync("/api/messages/send", new { recipientId = stranger.UserId, content = "hi?" }, ct))
-        {
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        }
+        using var a = await Fronts.SignUpAsync(front, "a", ct);
+        using var b = await Fronts.SignUpAsync(front, "b", ct);
+        using var stranger = await Fronts.SignUpAsync(front, "c", ct);
+        await TestUsers.BefriendAsync(a, b, ct);
+        Assert.Equal(1, (await a.Client.Messages.SendAsync(new SendMessageRequest(b.UserId, "hello"), ct)).Seq);
+        var refused = await Assert.ThrowsAsync<SocialApiException>(() => a.Client.Messages.SendAsync(new SendMessageRequest(stranger.UserId, "hi?"), ct));
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused.Status);
 
         // A fresh silo: the counts are exactly this test's.
-        string text;
-        do
-        {
-            text = await metrics.GetStringAsync("/metrics", ct);
-            if (Value(text, "social_messages_accepted_total") >= 1 && Value(text, "social_messages_committed_total") >= 1)
+        var text = "";
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(100, ct);
-        }
-        while (true);
+                text = await metrics.GetStringAsync("/metrics", ct);
+                return Value(text, "social_messages_accepted_total") >= 1 && Value(text, "social_messages_committed_total") >= 1;
+            },
+            "the silo's metrics count the accepted and committed send",
+            TimeSpan.FromSeconds(60),
+            ct);
 
         Assert.Equal(1, Value(text, "social_messages_accepted_total"));
         Assert.Equal(1, Value(text, "social_messages_committed_total"));

@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -13,7 +11,7 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
     public async Task A_user_past_the_connection_cap_is_refused_with_a_code_on_both_transports()
     {
         var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
-        var sockets = new List<ClientWebSocket>();
+        var sockets = new List<RawSocket>();
         try
         {
             for (var i = 0; i < 32; i++)
@@ -48,7 +46,7 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
             }
 
             // Closing one makes room for another.
-            await sockets[0].CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            await sockets[0].CloseAsync();
             await Eventually.WaitUntilAsync(
                 async () =>
                 {
@@ -68,14 +66,5 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
         }
     }
 
-    private async Task<(ClientWebSocket Socket, JsonElement First)> OpenAsync(string token)
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token }), WebSocketMessageType.Text, true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(buffer, timeout.Token);
-        return (socket, JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone());
-    }
+    private Task<(RawSocket Socket, JsonElement First)> OpenAsync(string token) => RawSocket.OpenAsync(server.BaseAddress, token);
 }

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,10 +115,10 @@ public sealed class DeliveryGuaranteeTests(KestrelApiFactory server) : IAsyncLif
         var (a, b) = await FriendsAsync(server);
         var keepAlive = await Track(EventRecorder.ConnectAsync(server.BaseAddress, b.User.AccessToken));
         Position last;
-        using (var socket = await OpenSocketAsync(b.User.AccessToken, resume: null))
+        using (var socket = await OpenSocketAsync(b.User.AccessToken))
         {
             await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "first" });
-            var frame = await ReceiveTypeAsync(socket, "new_message");
+            var frame = await socket.ReceiveAsync("new_message");
             last = new Position(frame.GetProperty("epoch").GetInt64(), frame.GetProperty("seq").GetInt64());
         }
 
@@ -128,10 +126,11 @@ public sealed class DeliveryGuaranteeTests(KestrelApiFactory server) : IAsyncLif
         await keepAlive.NextAsync("new_message");
         await keepAlive.NextAsync("new_message");
 
-        using var resumed = await OpenSocketAsync(b.User.AccessToken, last);
-        var ok = await ReceiveTypeAsync(resumed, "auth_ok");
+        using var resumed = await RawSocket.ConnectAsync(server.BaseAddress);
+        var ok = await resumed.AuthenticateAsync(b.User.AccessToken, (last.Epoch, last.Seq));
+        Assert.Equal("auth_ok", ok.GetProperty("type").GetString());
         Assert.True(ok.GetProperty("resumed").GetBoolean());
-        var replayed = await ReceiveTypeAsync(resumed, "new_message");
+        var replayed = await resumed.ReceiveAsync("new_message");
         Assert.Equal("while away", replayed.GetProperty("data").GetProperty("content").GetString());
         Assert.Equal(last.Seq + 1, replayed.GetProperty("seq").GetInt64());
         Assert.Equal(ok.GetProperty("seq").GetInt64(), replayed.GetProperty("seq").GetInt64());
@@ -223,23 +222,20 @@ public sealed class DeliveryGuaranteeTests(KestrelApiFactory server) : IAsyncLif
             closed.TrySetResult();
             return Task.CompletedTask;
         };
-        using var socket = await OpenSocketAsync(shortLived, resume: null);
+        using var socket = await OpenSocketAsync(shortLived);
 
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var error = await ReceiveTypeAsync(socket, "error", timeout: TimeSpan.FromSeconds(60));
+        var error = await socket.ReceiveAsync("error", TimeSpan.FromSeconds(60));
         Assert.Equal("unauthorized", error.GetProperty("data").GetProperty("code").GetString());
-        var buffer = new byte[256];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.Equal(WebSocketMessageType.Close, (await socket.ReceiveAsync(buffer, timeout.Token)).MessageType);
+        await socket.ReceiveCloseAsync();
     }
 
     [Fact]
     public async Task Raw_websocket_that_never_authenticates_gets_auth_failed_before_the_close()
     {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+        using var socket = await RawSocket.ConnectAsync(server.BaseAddress);
 
-        var error = await ReceiveTypeAsync(socket, "error", timeout: TimeSpan.FromSeconds(30));
+        var error = await socket.ReceiveAsync("error", TimeSpan.FromSeconds(30));
         Assert.Equal("auth_failed", error.GetProperty("code").GetString());
     }
 
@@ -287,35 +283,10 @@ public sealed class DeliveryGuaranteeTests(KestrelApiFactory server) : IAsyncLif
         });
     }
 
-    private async Task<ClientWebSocket> OpenSocketAsync(string token, Position? resume)
+    private async Task<RawSocket> OpenSocketAsync(string token)
     {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
-        object frame = resume is null
-            ? new { action = "auth", token }
-            : new { action = "auth", token, resume = new { epoch = resume.Epoch, seq = resume.Seq } };
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
-        if (resume is null)
-        {
-            await ReceiveTypeAsync(socket, "auth_ok");
-        }
-
+        var socket = await RawSocket.ConnectAsync(server.BaseAddress);
+        Assert.Equal("auth_ok", (await socket.AuthenticateAsync(token)).GetProperty("type").GetString());
         return socket;
-    }
-
-    private static async Task<JsonElement> ReceiveTypeAsync(ClientWebSocket socket, string type, TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancel.Token);
-            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-            var frame = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
-            if (frame.GetProperty("type").GetString() == type)
-            {
-                return frame;
-            }
-        }
     }
 }

@@ -212,16 +212,12 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         var renewed = await ChangedAsync(alice);
 
         await hubClosed.Task.WaitAsync(Timeout);
-        var frame = await ReceiveAsync(oldSocket);
+        var frame = await oldSocket.ReceiveAsync(Timeout);
         Assert.Equal("error", frame.GetProperty("type").GetString());
         Assert.Equal("unauthorized", frame.GetProperty("data").GetProperty("code").GetString());
-        using (var timeout = new CancellationTokenSource(Timeout))
-        {
-            var close = await oldSocket.ReceiveAsync(new byte[256], timeout.Token);
-            Assert.Equal(WebSocketMessageType.Close, close.MessageType);
-            Assert.Equal(WebSocketCloseStatus.PolicyViolation, oldSocket.CloseStatus);
-            Assert.Equal("session_ended", oldSocket.CloseStatusDescription);
-        }
+        await oldSocket.ReceiveCloseAsync(Timeout);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, oldSocket.CloseStatus);
+        Assert.Equal("session_ended", oldSocket.CloseStatusDescription);
 
         // The old token cannot come back; the new one connects and stays.
         await using var again = new HubConnectionBuilder()
@@ -232,7 +228,7 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         using var newSocket = await ConnectSocketAsync(renewed);
         var bob = await RegisterAsync();
         await As(bob).PostAsync($"/api/friends/request/{alice.UserId}", null);
-        Assert.Equal("friend_request", (await ReceiveAsync(newSocket)).GetProperty("type").GetString());
+        Assert.Equal("friend_request", (await newSocket.ReceiveAsync(Timeout)).GetProperty("type").GetString());
         Assert.Equal(HubConnectionState.Connected, newHub.State);
     }
 
@@ -254,21 +250,11 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         return connection;
     }
 
-    private async Task<ClientWebSocket> ConnectSocketAsync(TestUser user)
+    private async Task<RawSocket> ConnectSocketAsync(TestUser user)
     {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token = user.AccessToken }), WebSocketMessageType.Text, true, CancellationToken.None);
-        Assert.Equal("auth_ok", (await ReceiveAsync(socket)).GetProperty("type").GetString());
+        var socket = await RawSocket.ConnectAsync(server.BaseAddress);
+        Assert.Equal("auth_ok", (await socket.AuthenticateAsync(user.AccessToken, timeout: Timeout)).GetProperty("type").GetString());
         return socket;
     }
 
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var buffer = new byte[64 * 1024];
-        var result = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
-    }
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -208,37 +206,30 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     public async Task Raw_websocket_authenticates_answers_ping_and_pushes_events()
     {
         var (a, b) = await FriendsAsync();
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+        using var socket = await RawSocket.ConnectAsync(server.BaseAddress);
 
-        await SendAsync(socket, new { action = "auth", token = b.User.AccessToken });
-        var ok = await ReceiveAsync(socket);
+        var ok = await socket.AuthenticateAsync(b.User.AccessToken, timeout: EventTimeout);
         Assert.Equal("auth_ok", ok.GetProperty("type").GetString());
         Assert.Equal(b.User.UserId, ok.GetProperty("userId").GetString());
 
-        await SendAsync(socket, new { action = "ping" });
-        Assert.Equal("pong", (await ReceiveTypeAsync(socket, "pong")).GetProperty("type").GetString());
+        await socket.SendAsync(new { action = "ping" });
+        Assert.Equal("pong", (await socket.ReceiveAsync("pong", EventTimeout)).GetProperty("type").GetString());
 
         await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "over ws" });
-        var pushed = await ReceiveTypeAsync(socket, "new_message");
+        var pushed = await socket.ReceiveAsync("new_message", EventTimeout);
         Assert.Equal("over ws", pushed.GetProperty("data").GetProperty("content").GetString());
     }
 
     [Fact]
     public async Task Raw_websocket_with_a_bad_token_gets_auth_failed_and_is_closed()
     {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
+        using var socket = await RawSocket.ConnectAsync(server.BaseAddress);
 
-        await SendAsync(socket, new { action = "auth", token = "forged" });
+        var error = await socket.AuthenticateAsync("forged", timeout: EventTimeout);
 
-        var error = await ReceiveAsync(socket);
         Assert.Equal("error", error.GetProperty("type").GetString());
         Assert.Equal("auth_failed", error.GetProperty("code").GetString());
-        var buffer = new byte[256];
-        using var timeout = new CancellationTokenSource(EventTimeout);
-        var close = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        await socket.ReceiveCloseAsync(EventTimeout);
     }
 
     [Fact]
@@ -284,15 +275,12 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         }
 
         var cycles = 0;
-        var uri = new Uri($"ws://{server.BaseAddress.Authority}/ws/messages");
         await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, cancellationToken) =>
         {
             var user = users[i % users.Count];
-            using var socket = new ClientWebSocket();
-            await socket.ConnectAsync(uri, cancellationToken);
-            await SendAsync(socket, new { action = "auth", token = user.AccessToken });
-            Assert.Equal("auth_ok", (await ReceiveTypeAsync(socket, "auth_ok")).GetProperty("type").GetString());
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cancellationToken);
+            using var socket = await RawSocket.ConnectAsync(server.BaseAddress, cancellationToken);
+            Assert.Equal("auth_ok", (await socket.AuthenticateAsync(user.AccessToken, timeout: EventTimeout, cancellationToken: cancellationToken)).GetProperty("type").GetString());
+            await socket.CloseAsync(cancellationToken);
             Interlocked.Increment(ref cycles);
         });
 
@@ -312,31 +300,6 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         const string marker = "HubException: ";
         var message = exception.Message[(exception.Message.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
         return message[..message.IndexOf(':', StringComparison.Ordinal)];
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, object frame) =>
-        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    /// <summary>The next frame of <paramref name="type"/>, skipping other events (a friend_accepted still queued, say).</summary>
-    private static async Task<JsonElement> ReceiveTypeAsync(ClientWebSocket socket, string type)
-    {
-        while (true)
-        {
-            var frame = await ReceiveAsync(socket);
-            if (frame.GetProperty("type").GetString() == type)
-            {
-                return frame;
-            }
-        }
-    }
-
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(EventTimeout);
-        var buffer = new byte[64 * 1024];
-        var result = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
     }
 
     public sealed class MessageDto

@@ -55,18 +55,13 @@ public sealed class UnknownUserTokenTests(KestrelApiFactory server)
     public async Task Raw_websocket_answers_auth_failed_and_closes()
     {
         var ghost = await UserOfAServerThatRestartedAsync();
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/ws/messages"), CancellationToken.None);
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token = ghost.AccessToken }), WebSocketMessageType.Text, true, CancellationToken.None);
+        using var socket = await RawSocket.ConnectAsync(server.BaseAddress);
 
-        using var timeout = new CancellationTokenSource(Timeout);
-        var buffer = new byte[4096];
-        var frame = await socket.ReceiveAsync(buffer, timeout.Token);
-        using var error = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, frame.Count));
-        Assert.Equal("error", error.RootElement.GetProperty("type").GetString());
-        Assert.Equal("auth_failed", error.RootElement.GetProperty("code").GetString());
-        var close = await socket.ReceiveAsync(buffer, timeout.Token);
-        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        var error = await socket.AuthenticateAsync(ghost.AccessToken, timeout: Timeout);
+
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Equal("auth_failed", error.GetProperty("code").GetString());
+        await socket.ReceiveCloseAsync(Timeout);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
     }
 

@@ -34,6 +34,14 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
     private long _nextTicket;
     private Task? _writerLoop;
     private bool _disposed;
+    private volatile bool _awaitingWriter;
+    private int _waiting;
+
+    /// <summary>Appends queued and not yet taken into a batch (tests read it to see who waits behind a batch in flight).</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>True while a batch has been handed to the writer and the queue waits for its answer, with nothing else left to do.</summary>
+    internal bool AwaitingWriter => _awaitingWriter;
 
     /// <summary>Queues <paramref name="message"/>; the task completes once it is committed and fails if it is not.</summary>
     public Task AppendAsync(StoredMessage message)
@@ -51,6 +59,7 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
             }
 
             var pending = new PendingAppend(message, _nextTicket++);
+            Interlocked.Increment(ref _waiting);
             _queue.Writer.TryWrite(pending); // Unbounded and not completed before _disposed: always succeeds.
             _writerLoop ??= StartWriterLoop();
             return pending.Completion.Task;
@@ -105,6 +114,7 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         {
             while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
             {
+                Interlocked.Decrement(ref _waiting);
                 batch.Add(pending);
             }
 
@@ -157,7 +167,18 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
 
         using var span = MessageStoreTelemetry.StartBatch(writable, static p => p.Trace);
         var started = MessageStoreTelemetry.Start();
-        var failures = await writer.WriteAsync([.. writable.Select(p => p.Message)]);
+        var writing = writer.WriteAsync([.. writable.Select(p => p.Message)]);
+        IReadOnlyDictionary<string, Exception> failures;
+        _awaitingWriter = true;
+        try
+        {
+            failures = await writing;
+        }
+        finally
+        {
+            _awaitingWriter = false;
+        }
+
         MessageStoreTelemetry.BatchWritten(started, writable.Count, failures.Count == 0 ? writable.Count : writable.Count(p => !failures.ContainsKey(p.Message.ConversationId)));
 
         if (failures.Count > 0)

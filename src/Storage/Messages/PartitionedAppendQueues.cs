@@ -23,6 +23,9 @@ internal sealed class PartitionedAppendQueues : IAsyncDisposable
     /// <summary>Which queue takes the conversation's appends (0-based).</summary>
     public int LaneOf(string conversationId) => (StringComparer.Ordinal.GetHashCode(conversationId) & int.MaxValue) % _queues.Length;
 
+    /// <summary>Appends queued in all lanes and not yet taken into a batch.</summary>
+    public int Waiting => _queues.Sum(queue => queue.Waiting);
+
     public void Reload(string conversationId) => QueueOf(conversationId).Reload(conversationId);
 
     public async ValueTask DisposeAsync()

@@ -111,6 +111,9 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
     /// <summary>Which writer takes the conversation's appends.</summary>
     internal int AppendLaneOf(string conversationId) => _appends.LaneOf(conversationId);
 
+    /// <summary>Appends queued behind the batches in flight, not yet taken by a writer.</summary>
+    internal int QueuedAppends => _appends.Waiting;
+
     public async Task EnsureConversationAsync(
         string conversationId, IReadOnlyList<string> memberIds, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,7 +32,8 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
         var append = _queue.AppendAsync(Message("c", 1));
         var batch = await _writer.NextBatchAsync();
 
-        await Task.Delay(50);
+        // Once the queue waits for the writer's answer it has done everything it does before the batch is stored.
+        await Eventually.WaitUntilAsync(() => _queue.AwaitingWriter, "the queue waits for the writer's answer", WaitLimit);
         Assert.False(append.IsCompleted);
         batch.Store();
 
@@ -125,11 +127,13 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
     private sealed class ScriptedWriter : IMessageBatchWriter
     {
         private readonly Channel<Batch> _batches = Channel.CreateUnbounded<Batch>();
+        private readonly ConcurrentQueue<Batch> _handedOut = new();
         private volatile bool _storeEverything;
 
         public Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages)
         {
             var batch = new Batch(messages);
+            _handedOut.Enqueue(batch);
             if (_storeEverything)
             {
                 batch.Store();
@@ -144,10 +148,11 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
 
         public async Task<Batch> NextBatchAsync() => await _batches.Reader.ReadAsync().AsTask().WaitAsync(WaitLimit);
 
+        /// <summary>Stores every batch not yet answered, also one a failed test took and left, so disposing the queue ends.</summary>
         public void CompleteEverythingFromNowOn()
         {
             _storeEverything = true;
-            while (_batches.Reader.TryRead(out var batch))
+            foreach (var batch in _handedOut)
             {
                 batch.Store();
             }

@@ -54,7 +54,9 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
             first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
             await WaitForBlockedInsertAsync();
             queued = [.. Enumerable.Range(1, 10).SelectMany(seq => conversations.Select(c => Store.AppendAsync(Message(c, seq, "alice", "bob"))))];
-            await Task.Delay(200);
+
+            // Still queued, not taken by a writer: nothing of them can commit while the first batch waits for the lock.
+            Assert.Equal(queued.Count, ((PostgresMessageStore)Store).QueuedAppends);
             Assert.False(first.IsCompleted);
             Assert.DoesNotContain(queued, t => t.IsCompleted);
             await holder.ReleaseAsync();

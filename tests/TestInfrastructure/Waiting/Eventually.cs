@@ -13,18 +13,19 @@ public static class Eventually
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Waits until <paramref name="condition"/> is true.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var limit = timeout ?? DefaultTimeout;
-        using var deadline = new CancellationTokenSource(limit);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
         while (!await condition())
         {
             try
             {
                 await Task.Delay(Poll, deadline.Token);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"Timed out after {limit.TotalSeconds} s waiting until {what}.");
             }
@@ -32,8 +33,8 @@ public static class Eventually
     }
 
     /// <summary>Waits until <paramref name="condition"/> is true.</summary>
-    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout);
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout, cancellationToken);
 
     /// <summary>
     /// Waits until <paramref name="assertion"/> stops throwing, and returns its value; after the

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.WebSockets;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Social.Testing.Waiting;
+using Social.Client;
 using Xunit.Abstractions;
 
 namespace Social.Cluster.Tests;
@@ -29,43 +27,33 @@ public sealed class ClusterDownConnectTests(ITestOutputHelper output)
             await cluster.WaitForActiveSilosAsync(1, ct);
             var (_, front) = cluster.StartFront("front1");
             await cluster.WaitUntilReadyAsync(front, ct);
-            var user = await SocialApi.RegisterAsync(front, "down", ct);
+            using var user = await Fronts.SignUpAsync(front, "down", ct);
 
             silo.Kill();
             output.WriteLine($"{cluster.Clock.Elapsed.TotalSeconds:F2}s silo1 killed");
 
-            using (var rest = SocialApi.Client(front, user))
-            using (var friends = await rest.GetAsync("/api/friends/list", ct))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, friends.StatusCode);
-                using var problem = JsonDocument.Parse(await friends.Content.ReadAsStringAsync(ct));
-                Assert.Equal("unavailable", problem.RootElement.GetProperty("code").GetString());
-            }
+            var restRefusal = await Assert.ThrowsAsync<SocialApiException>(() => user.Client.Friends.ListAsync(cancellationToken: ct));
+            Assert.Equal((503, "unavailable"), (restRefusal.Status, restRefusal.Code));
 
             var hubRefusal = await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
-                await using var hub = await HubEvents.ConnectAsync(front, user.AccessToken);
+                await using var hub = await EventRecorder.ConnectAsync(front, user.AccessToken, cancellationToken: ct);
             });
             output.WriteLine($"hub: {hubRefusal.GetType().Name}: {hubRefusal.Message}");
             Assert.Contains("unavailable", hubRefusal.Message, StringComparison.Ordinal);
 
-            using (var socket = new ClientWebSocket())
+            using (var socket = await RawSocket.ConnectAsync(front, ct))
             {
-                await socket.ConnectAsync(new Uri($"ws://{front.Authority}/ws/messages"), ct);
-                await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { action = "auth", token = user.AccessToken }), WebSocketMessageType.Text, true, ct);
-                var buffer = new byte[4096];
-                var frame = await socket.ReceiveAsync(buffer, ct);
-                using var answer = JsonDocument.Parse(buffer.AsMemory(0, frame.Count));
-                Assert.Equal("error", answer.RootElement.GetProperty("type").GetString());
-                Assert.Equal("unavailable", answer.RootElement.GetProperty("code").GetString());
-                var close = await socket.ReceiveAsync(buffer, ct);
-                Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+                var answer = await socket.AuthenticateAsync(user.AccessToken, cancellationToken: ct);
+                Assert.Equal("error", answer.GetProperty("type").GetString());
+                Assert.Equal("unavailable", answer.GetProperty("code").GetString());
+                await socket.ReceiveCloseAsync(cancellationToken: ct);
                 Assert.Equal((WebSocketCloseStatus)1013, socket.CloseStatus);
             }
 
             cluster.StartSilo("silo2", out _);
             await cluster.WaitForActiveSilosAsync(1, ct);
-            await using var connected = await Eventually.HoldsAsync(() => HubEvents.ConnectAsync(front, user.AccessToken), TimeSpan.FromSeconds(60));
+            await using var connected = await Eventually.HoldsAsync(() => EventRecorder.ConnectAsync(front, user.AccessToken, cancellationToken: ct), TimeSpan.FromSeconds(60));
             Assert.Equal(HubConnectionState.Connected, connected.Connection.State);
         }
         catch

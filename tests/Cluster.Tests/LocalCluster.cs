@@ -265,7 +265,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private void ThrowIfAnyExited()
     {
-        if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+        if (_processes.FirstOrDefault(p => p.HasExited && !p.WasKilled) is { } exited)
         {
             throw new InvalidOperationException($"{exited.Name} exited during start-up:\n{string.Join('\n', exited.Log.TakeLast(40))}");
         }

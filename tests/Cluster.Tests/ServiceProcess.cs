@@ -85,8 +85,12 @@ public sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash would, and waits until it is gone.</summary>
+    /// <summary>True once the test killed it on purpose (so its exit is no start-up failure).</summary>
+    public bool WasKilled { get; private set; }
+
     public void Kill()
     {
+        WasKilled = true;
         try
         {
             _process.Kill(entireProcessTree: true);

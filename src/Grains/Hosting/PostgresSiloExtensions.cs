@@ -1,3 +1,4 @@
+using Npgsql;
 using Orleans.Configuration;
 using Social.Storage;
 
@@ -25,7 +26,7 @@ public static class PostgresSiloExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         builder.Services.AddSocialSchemaMigration(connectionString);
-        connectionString = PostgresConnectionStrings.WithPoolLimits(connectionString);
+        connectionString = WithoutSessionReset(PostgresConnectionStrings.WithPoolLimits(connectionString));
 
         builder.UseAdoNetClustering(options =>
         {
@@ -51,4 +52,13 @@ public static class PostgresSiloExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Npgsql resets a pooled connection with <c>DISCARD ALL</c> before its next use, and the
+    /// server counts that as a transaction of its own: it was every second "commit" of a friend
+    /// pair (BENCHMARKS.md). Orleans' providers leave no session state behind (no temporary
+    /// tables, session settings, LISTEN or prepared statements), so there is nothing to reset.
+    /// </summary>
+    private static string WithoutSessionReset(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Orleans.Configuration;
+using Social.Grains.Hosting.GrainState;
 using Social.Storage;
 
 namespace Social.Grains.Hosting;
@@ -34,7 +36,10 @@ public static class PostgresSiloExtensions
             options.ConnectionString = connectionString;
         });
 
-        builder.AddAdoNetGrainStorage(SocialNames.GrainStorage, (AdoNetGrainStorageOptions options) =>
+        // Reads and writes of many grains share transactions (GroupedGrainStorage) unless
+        // configured off, which leaves Orleans' provider on its own (for comparison runs).
+        var grouped = builder.Configuration.GetValue(GroupedGrainStateKey, defaultValue: true);
+        builder.AddGrainStateStorage(grouped, SocialNames.GrainStorage, options =>
         {
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
@@ -44,13 +49,28 @@ public static class PostgresSiloExtensions
         // Orleans' own stream pub-sub state keeps Orleans' default storage serializer: its
         // producer entries have no constructor System.Text.Json can bind, so our serializer
         // cannot read back a subscription list that has producers in it.
-        builder.AddAdoNetGrainStorage(SocialNames.PubSubStorage, (AdoNetGrainStorageOptions options) =>
+        builder.AddGrainStateStorage(grouped, SocialNames.PubSubStorage, options =>
         {
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
 
         return builder;
+    }
+
+    /// <summary>Set to false to store grain state through Orleans' ADO.NET provider alone, one transaction per read or write.</summary>
+    public const string GroupedGrainStateKey = "Social:Storage:GroupedGrainState";
+
+    private static void AddGrainStateStorage(this ISiloBuilder builder, bool grouped, string name, Action<AdoNetGrainStorageOptions> configure)
+    {
+        if (grouped)
+        {
+            builder.AddGroupedAdoNetGrainStorage(name, configure);
+        }
+        else
+        {
+            builder.AddAdoNetGrainStorage(name, configure);
+        }
     }
 
     /// <summary>

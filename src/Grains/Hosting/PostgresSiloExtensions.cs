@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Orleans.Configuration;
+using Social.Grains.Hosting.GrainState;
 using Social.Storage;
 
 namespace Social.Grains.Hosting;
@@ -25,7 +28,7 @@ public static class PostgresSiloExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         builder.Services.AddSocialSchemaMigration(connectionString);
-        connectionString = PostgresConnectionStrings.WithPoolLimits(connectionString);
+        connectionString = WithoutSessionReset(PostgresConnectionStrings.WithPoolLimits(connectionString));
 
         builder.UseAdoNetClustering(options =>
         {
@@ -33,7 +36,10 @@ public static class PostgresSiloExtensions
             options.ConnectionString = connectionString;
         });
 
-        builder.AddAdoNetGrainStorage(SocialNames.GrainStorage, (AdoNetGrainStorageOptions options) =>
+        // Reads and writes of many grains share transactions (GroupedGrainStorage) unless
+        // configured off, which leaves Orleans' provider on its own (for comparison runs).
+        var grouped = builder.Configuration.GetValue(GroupedGrainStateKey, defaultValue: true);
+        builder.AddGrainStateStorage(grouped, SocialNames.GrainStorage, options =>
         {
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
@@ -43,7 +49,7 @@ public static class PostgresSiloExtensions
         // Orleans' own stream pub-sub state keeps Orleans' default storage serializer: its
         // producer entries have no constructor System.Text.Json can bind, so our serializer
         // cannot read back a subscription list that has producers in it.
-        builder.AddAdoNetGrainStorage(SocialNames.PubSubStorage, (AdoNetGrainStorageOptions options) =>
+        builder.AddGrainStateStorage(grouped, SocialNames.PubSubStorage, options =>
         {
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
@@ -51,4 +57,28 @@ public static class PostgresSiloExtensions
 
         return builder;
     }
+
+    /// <summary>Set to false to store grain state through Orleans' ADO.NET provider alone, one transaction per read or write.</summary>
+    public const string GroupedGrainStateKey = "Social:Storage:GroupedGrainState";
+
+    private static void AddGrainStateStorage(this ISiloBuilder builder, bool grouped, string name, Action<AdoNetGrainStorageOptions> configure)
+    {
+        if (grouped)
+        {
+            builder.AddGroupedAdoNetGrainStorage(name, configure);
+        }
+        else
+        {
+            builder.AddAdoNetGrainStorage(name, configure);
+        }
+    }
+
+    /// <summary>
+    /// Npgsql resets a pooled connection with <c>DISCARD ALL</c> before its next use, and the
+    /// server counts that as a transaction of its own: it was every second "commit" of a friend
+    /// pair (BENCHMARKS.md). Orleans' providers leave no session state behind (no temporary
+    /// tables, session settings, LISTEN or prepared statements), so there is nothing to reset.
+    /// </summary>
+    private static string WithoutSessionReset(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 }

@@ -136,6 +136,63 @@ public sealed class GrainStorageClusterTests
         });
     }
 
+    [Fact]
+    public async Task Rows_written_by_Orleans_provider_and_by_the_grouped_one_are_the_same_rows()
+    {
+        var run = await ClusterRun.CreateAsync("grouped_compat");
+        string[] keys = ["u/plain", "u/3f2504e04f8941d39a0c0305e82c3301", "a", "10", "p/ünïcode"];
+
+        await run.WithClusterAsync(grouped: false, action: async grains =>
+        {
+            foreach (var key in keys)
+            {
+                Assert.Null(await grains.GetGrain<IStateProbeGrain>(key).Swap("by Orleans"));
+            }
+        });
+
+        await run.WithClusterAsync(grouped: true, action: async grains =>
+        {
+            foreach (var key in keys)
+            {
+                Assert.Equal("by Orleans", await grains.GetGrain<IStateProbeGrain>(key).Swap("grouped"));
+            }
+        });
+
+        await run.WithClusterAsync(grouped: false, action: async grains =>
+        {
+            foreach (var key in keys)
+            {
+                var state = await grains.GetGrain<IStateProbeGrain>(key).Read();
+                Assert.Equal(["by Orleans", "grouped"], state.History);
+            }
+        });
+
+        Assert.Equal(keys.Length, await run.CountRowsAsync("probe"));
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_write_of_many_concurrent_grains_is_stored()
+    {
+        const int GrainCount = 300;
+        const int WritesEach = 4;
+        var run = await ClusterRun.CreateAsync("grouped_concurrent");
+
+        await run.WithClusterAsync(grouped: true, action: grains => Task.WhenAll(Enumerable.Range(0, GrainCount).Select(async i =>
+        {
+            var grain = grains.GetGrain<IStateProbeGrain>($"u/many{i}");
+            for (var write = 0; write < WritesEach; write++)
+            {
+                await grain.Swap($"write {write}");
+            }
+        })));
+
+        await run.WithClusterAsync(grouped: true, action: async grains =>
+        {
+            var states = await Task.WhenAll(Enumerable.Range(0, GrainCount).Select(i => grains.GetGrain<IStateProbeGrain>($"u/many{i}").Read()));
+            Assert.All(states, state => Assert.Equal(Enumerable.Range(0, WritesEach).Select(write => $"write {write}"), state.History));
+        });
+    }
+
     private static async Task WaitForAsync(IStreamProbeGrain consumer, List<string> expected)
     {
         List<string> received = [];
@@ -159,7 +216,10 @@ public sealed class GrainStorageClusterTests
         /// Starts a two-silo cluster, runs <paramref name="action"/>, then stops the silos. Each
         /// cluster gets a new ClusterId (membership) and keeps the ServiceId (state).
         /// </summary>
-        public async Task WithClusterAsync(Func<IGrainFactory, Task> action)
+        public Task WithClusterAsync(Func<IGrainFactory, Task> action) => WithClusterAsync(grouped: true, action);
+
+        /// <param name="grouped">False: grain state through Orleans' ADO.NET provider alone.</param>
+        public async Task WithClusterAsync(bool grouped, Func<IGrainFactory, Task> action)
         {
             var builder = new TestClusterBuilder(initialSilosCount: 2);
             builder.Options.ServiceId = _serviceId;
@@ -167,6 +227,7 @@ public sealed class GrainStorageClusterTests
             builder.Options.UseTestClusterMembership = false;   // membership comes from PostgreSQL
             builder.Options.ConfigureFileLogging = false;
             builder.Properties[ConnectionStringKey] = ConnectionString;
+            builder.Properties[PostgresSiloExtensions.GroupedGrainStateKey] = grouped ? "true" : "false";
             builder.AddSiloBuilderConfigurator<SiloConfigurator>();
             builder.AddClientBuilderConfigurator<ClientConfigurator>();
 

@@ -31,6 +31,14 @@ public interface IMessageStore
     Task AppendAsync(StoredMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="AppendAsync"/>, and creates the message's conversation with
+    /// <paramref name="conversation"/>'s members, if missing, in the same transaction: a
+    /// conversation's first message costs no commit of its own, and there is never a stored
+    /// conversation without the message that created it (nor the other way round).
+    /// </summary>
+    Task AppendCreatingAsync(StoredMessage message, NewConversation conversation, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A page of messages in ascending seq order: the newest <paramref name="limit"/> below
     /// <paramref name="beforeSeq"/>, or the oldest <paramref name="limit"/> above <paramref name="afterSeq"/>,
     /// or the newest when both are null. Hidden flags are returned, not applied.
@@ -69,6 +77,9 @@ public sealed record StoredMessage(
     public bool IsHiddenFor(string userId) =>
         (userId == SenderId && HiddenBySender) || (userId == RecipientId && HiddenByRecipient);
 }
+
+/// <summary>A conversation to create with its first message (<see cref="IMessageStore.AppendCreatingAsync"/>).</summary>
+public sealed record NewConversation(string ConversationId, IReadOnlyList<string> MemberIds, DateTimeOffset CreatedAt);
 
 public sealed record ConversationMember(string UserId, long LastReadSeq, long LastOwnSeq);
 

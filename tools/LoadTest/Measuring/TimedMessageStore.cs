@@ -58,6 +58,9 @@ public sealed class TimedMessageStore(PostgresMessageStore store, StoreCallTimin
     public Task AppendAsync(StoredMessage message, CancellationToken cancellationToken = default) =>
         timings.Time("append (group commit)", () => store.AppendAsync(message, cancellationToken));
 
+    public Task AppendCreatingAsync(StoredMessage message, NewConversation conversation, CancellationToken cancellationToken = default) =>
+        timings.Time("append creating the conversation (group commit)", () => store.AppendCreatingAsync(message, conversation, cancellationToken));
+
     public Task<IReadOnlyList<StoredMessage>> ReadPageAsync(string conversationId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default) =>
         timings.Time("read page", () => store.ReadPageAsync(conversationId, beforeSeq, afterSeq, limit, cancellationToken));
 

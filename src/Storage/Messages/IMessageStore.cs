@@ -7,7 +7,10 @@ namespace Social.Storage.Messages;
 /// </summary>
 public interface IMessageStore
 {
-    /// <summary>Creates the conversation and its members if missing (idempotent).</summary>
+    /// <summary>
+    /// Creates the conversation and its members if missing (idempotent). The conversation grain
+    /// does not: it creates a conversation with its first message (<see cref="AppendCreatingAsync"/>).
+    /// </summary>
     Task EnsureConversationAsync(string conversationId, IReadOnlyList<string> memberIds, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
 
     /// <summary>

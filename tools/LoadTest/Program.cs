@@ -34,6 +34,7 @@ var webFront = new Option<string>("--webfront") { Description = "The Social.WebF
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file", Recursive = true };
 var quietWait = new Option<int>("--quiet-wait") { Description = "Before measuring, wait at most this many seconds for other processes on the machine to go quiet (0: don't)", DefaultValueFactory = _ => 180, Recursive = true };
 var serverEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE set in the started server's environment (repeatable), e.g. DOTNET_gcServer=0", Recursive = true, AllowMultipleArgumentsPerToken = false };
+var serverLog = new Option<string?>("--server-log") { Description = "Copy the started server's output (its log) to this file", Recursive = true };
 var timeout = new Option<int>("--timeout") { Description = "Hard limit for the whole run, seconds", DefaultValueFactory = _ => 1200, Recursive = true };
 
 // signalr (the default)
@@ -60,6 +61,9 @@ var friendsVia = new Option<FriendsVia>("--via") { Description = "grains (a silo
 var friendsPairs = new Option<int>("--pairs") { Description = "Measured request + accept pairs (fresh users each)", DefaultValueFactory = _ => 2000 };
 var friendsConcurrency = new Option<int>("--concurrency", "-c") { Description = "Pairs in flight", DefaultValueFactory = _ => 64 };
 var friendsWarmup = new Option<int>("--warmup-pairs") { Description = "Unmeasured pairs first, on users of their own", DefaultValueFactory = _ => 200 };
+var firstPairs = new Option<int>("--pairs") { Description = "New conversations (friend pairs)", DefaultValueFactory = _ => 1000 };
+var firstConcurrency = new Option<int>("--concurrency", "-c") { Description = "Sends in flight at once", DefaultValueFactory = _ => 1000 };
+var firstRounds = new Option<int>("--rounds") { Description = "Rounds of one message per conversation (the first is every conversation's first message)", DefaultValueFactory = _ => 3 };
 var restPairs = new Option<int>("--pairs") { Description = "Conversations (friend pairs of registered users)", DefaultValueFactory = _ => 250 };
 
 // idle
@@ -78,8 +82,8 @@ var groupDrain = new Option<int>("--drain") { Description = "Seconds to wait for
 var smallGroups = new Option<int>("--groups") { Description = "Small groups", DefaultValueFactory = _ => 1000 };
 var groupSize = new Option<int>("--group-size") { Description = "Members per small group", DefaultValueFactory = _ => 3 };
 
-var root = new RootCommand("Social load tester. Modes: signalr (default), grains, rest, friends, idle, group-fanout, group-sends.");
-foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFsync, inMemory, webFront, json, timeout, quietWait, serverEnv, messagePack })
+var root = new RootCommand("Social load tester. Modes: signalr (default), grains, first-messages, rest, friends, idle, group-fanout, group-sends.");
+foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFsync, inMemory, webFront, json, timeout, quietWait, serverEnv, serverLog, messagePack })
 {
     root.Options.Add(option);
 }
@@ -95,6 +99,12 @@ var grains = new Command("grains", "Durable sends straight through the grains (a
 foreach (var option in new Option[] { pairs, concurrency, rate, grainsDuration, grainsWarmup, messageSize })
 {
     grains.Options.Add(option);
+}
+
+var firstMessages = new Command("first-messages", "What a conversation's first message costs against later ones, through the grains (a silo in this process on PostgreSQL)");
+foreach (var option in new Option[] { firstPairs, firstConcurrency, firstRounds })
+{
+    firstMessages.Options.Add(option);
 }
 
 var rest = new Command("rest", "Durable sends through POST /api/messages/send on the real WebFront (started on PostgreSQL of its own)");
@@ -132,6 +142,7 @@ root.Subcommands.Add(groupSends);
 root.Subcommands.Add(signalR);
 root.Subcommands.Add(grains);
 root.Subcommands.Add(rest);
+root.Subcommands.Add(firstMessages);
 root.Subcommands.Add(friends);
 root.Subcommands.Add(idle);
 
@@ -139,7 +150,8 @@ ServerOptions Server(ParseResult parsed) => new(
     parsed.GetValue(url), parsed.GetValue(serverPid), parsed.GetValue(signingKey), parsed.GetValue(postgres),
     parsed.GetValue(noFsync), parsed.GetValue(inMemory), Path.GetFullPath(parsed.GetValue(webFront)!),
     (parsed.GetValue(serverEnv) ?? []).Select(pair => pair.Split('=', 2)).ToDictionary(
-        pair => pair[0], pair => pair.Length == 2 ? pair[1] : throw new ArgumentException($"--server-env wants KEY=VALUE, not '{pair[0]}'."), StringComparer.Ordinal));
+        pair => pair[0], pair => pair.Length == 2 ? pair[1] : throw new ArgumentException($"--server-env wants KEY=VALUE, not '{pair[0]}'."), StringComparer.Ordinal),
+    parsed.GetValue(serverLog) is { } log ? Path.GetFullPath(log) : null);
 
 SignalROptions SignalROptionsOf(ParseResult parsed)
 {
@@ -244,6 +256,10 @@ signalR.SetAction(SignalRAction);
 grains.SetAction((parsed, _) => RunAsync(parsed, "grains", ct => InProcessSiloRunAsync(parsed, ct, (connectionString, token) =>
     GrainsLoad.RunAsync(new GrainsOptions(parsed.GetValue(pairs), SendPlanOf(parsed), TimeSpan.FromSeconds(parsed.GetValue(grainsWarmup)),
         Math.Max(1, parsed.GetValue(messageSize)), TimeSpan.FromSeconds(parsed.GetValue(quietWait))), connectionString, token))));
+
+firstMessages.SetAction((parsed, _) => RunAsync(parsed, "first-messages", ct => InProcessSiloRunAsync(parsed, ct, (connectionString, token) =>
+    FirstMessagesLoad.RunAsync(new FirstMessagesOptions(Math.Max(1, parsed.GetValue(firstPairs)), Math.Max(1, parsed.GetValue(firstConcurrency)),
+        Math.Max(1, parsed.GetValue(firstRounds))), connectionString, token))));
 
 rest.SetAction((parsed, _) => RunAsync(parsed, "rest", async ct =>
 {

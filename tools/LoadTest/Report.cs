@@ -54,6 +54,14 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
                 rows.Add(("friend pairs (grain calls)", Phase(grains.Pairing)));
                 AddSends(rows, grains.Sends, "the load generator is the silo here");
                 break;
+            case FirstMessagesResult first:
+                rows.Add(("friend pairs (grain calls)", Phase(first.Pairing)));
+                foreach (var round in first.Rounds)
+                {
+                    rows.Add((round.Name, round.ToString()));
+                }
+
+                break;
             case RestResult rest:
                 rows.Add(("registrations", Phase(rest.Registration)));
                 rows.Add(("friend pairs", Phase(rest.Pairing)));

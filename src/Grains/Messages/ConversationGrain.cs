@@ -11,7 +11,8 @@ namespace Social.Grains.Messages;
 /// the silo's group commit together; everything between a send's last check and its seq
 /// assignment runs without an await, which is what keeps seqs gap-free. State lives in the
 /// message store, not in grain state: on activation the grain loads its members' cursors, the
-/// last seq and a window of recent messages.
+/// last seq and a window of recent messages. A new conversation is stored with its first message,
+/// in the same group commit (<see cref="IMessageStore.AppendCreatingAsync"/>).
 /// </summary>
 [Reentrant]
 public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : Grain, IConversationGrain, IIncomingGrainCallFilter
@@ -34,7 +35,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     private string _id = "";
     private long _lastAssignedSeq;
     private long _lastCommittedSeq;
-    private Task? _creating;
+
+    // The conversation's rows are stored (loaded on activation, or its first message committed);
+    // until then every append carries them.
+    private bool _stored;
 
     // Set when a write failed: seqs after it cannot commit, so the activation must reload.
     private bool _broken;
@@ -48,7 +52,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
             return;
         }
 
-        _creating = Task.CompletedTask;
+        _stored = true;
         foreach (var member in snapshot.Members)
         {
             _members[member.UserId] = new MemberCursor(member.LastReadSeq, member.LastOwnSeq);
@@ -66,7 +70,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (_members.Count == 0 && _creating is null)
+        if (_members.Count == 0)
         {
             DeactivateOnIdle();
         }
@@ -112,7 +116,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
                 return refusal;
             }
 
-            await EnsureCreated(command);
+            JoinMembers(command);
             var (message, duplicate) = await Store(command);
             NotifyMembers(new NewMessageEvent(message));
             claim.Succeed(message);
@@ -315,23 +319,13 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
     private static SendResult Duplicate(Message message) => new(MessageError.None, message, Duplicate: true);
 
-    private async Task EnsureCreated(SendMessageCommand command)
+    /// <summary>The first admitted send of a new conversation makes its two users its members (stored with that message).</summary>
+    private void JoinMembers(SendMessageCommand command)
     {
         if (_members.Count == 0)
         {
             _members[command.SenderId] = new MemberCursor(0, 0);
             _members[command.RecipientId] = new MemberCursor(0, 0);
-        }
-
-        _creating ??= store.EnsureConversationAsync(_id, [command.SenderId, command.RecipientId], time.GetUtcNow());
-        try
-        {
-            await _creating;
-        }
-        catch
-        {
-            _creating = null;
-            throw;
         }
     }
 
@@ -350,7 +344,17 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         _inFlight[stored.Seq] = stored;
         try
         {
-            await store.AppendAsync(stored);
+            if (_stored)
+            {
+                await store.AppendAsync(stored);
+            }
+            else
+            {
+                // Sends that overlap the first one carry the creation too (it is idempotent); a
+                // failed one fails the later ones queued behind it (the store's failure rule).
+                await store.AppendCreatingAsync(stored, new NewConversation(_id, [.. _members.Keys], stored.CreatedAt));
+                _stored = true;
+            }
         }
         catch (Exception exception)
         {

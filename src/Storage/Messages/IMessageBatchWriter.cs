@@ -7,6 +7,8 @@ internal interface IMessageBatchWriter
     /// Stores <paramref name="messages"/>, from any number of conversations. Each conversation's
     /// messages are stored all or none. Returns the conversations that were not stored, each with
     /// the reason (empty when everything was stored); a failed write is reported, not thrown.
+    /// <paramref name="creations"/> (at most one per conversation, each with messages in the
+    /// batch) are created if missing, all or none with their conversation's messages.
     /// </summary>
-    Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages);
+    Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations);
 }

@@ -7,7 +7,10 @@ namespace Social.Storage.Messages;
 /// </summary>
 public interface IMessageStore
 {
-    /// <summary>Creates the conversation and its members if missing (idempotent).</summary>
+    /// <summary>
+    /// Creates the conversation and its members if missing (idempotent). The conversation grain
+    /// does not: it creates a conversation with its first message (<see cref="AppendCreatingAsync"/>).
+    /// </summary>
     Task EnsureConversationAsync(string conversationId, IReadOnlyList<string> memberIds, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -29,6 +32,14 @@ public interface IMessageStore
     /// only after the transaction holding this message has committed, and fails if it did not.
     /// </summary>
     Task AppendAsync(StoredMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, and creates the message's conversation with
+    /// <paramref name="conversation"/>'s members, if missing, in the same transaction: a
+    /// conversation's first message costs no commit of its own, and there is never a stored
+    /// conversation without the message that created it (nor the other way round).
+    /// </summary>
+    Task AppendCreatingAsync(StoredMessage message, NewConversation conversation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A page of messages in ascending seq order: the newest <paramref name="limit"/> below
@@ -69,6 +80,9 @@ public sealed record StoredMessage(
     public bool IsHiddenFor(string userId) =>
         (userId == SenderId && HiddenBySender) || (userId == RecipientId && HiddenByRecipient);
 }
+
+/// <summary>A conversation to create with its first message (<see cref="IMessageStore.AppendCreatingAsync"/>).</summary>
+public sealed record NewConversation(string ConversationId, IReadOnlyList<string> MemberIds, DateTimeOffset CreatedAt);
 
 public sealed record ConversationMember(string UserId, long LastReadSeq, long LastOwnSeq);
 

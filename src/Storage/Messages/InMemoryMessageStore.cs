@@ -116,6 +116,29 @@ public sealed class InMemoryMessageStore : IMessageStore
         return Task.CompletedTask;
     }
 
+    public Task AppendCreatingAsync(StoredMessage message, NewConversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(conversation);
+        if (conversation.ConversationId != message.ConversationId)
+        {
+            throw new ArgumentException("The message belongs to another conversation.", nameof(conversation));
+        }
+
+        // All or none, as in one PostgreSQL transaction: the conversation is created only with
+        // its message (the lock is reentrant; a refused append throws before anything changed).
+        lock (_gate)
+        {
+            var appended = AppendAsync(message, cancellationToken);
+            if (appended.IsCompletedSuccessfully)
+            {
+                EnsureConversationAsync(conversation.ConversationId, conversation.MemberIds, conversation.CreatedAt, cancellationToken);
+            }
+
+            return appended;
+        }
+    }
+
     public Task<StoredMessage?> FindByClientMessageIdAsync(
         string conversationId, string senderId, string clientMessageId, CancellationToken cancellationToken = default)
     {

@@ -43,8 +43,11 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
     /// <summary>True while a batch has been handed to the writer and the queue waits for its answer, with nothing else left to do.</summary>
     internal bool AwaitingWriter => _awaitingWriter;
 
-    /// <summary>Queues <paramref name="message"/>; the task completes once it is committed and fails if it is not.</summary>
-    public Task AppendAsync(StoredMessage message)
+    /// <summary>
+    /// Queues <paramref name="message"/> (with its conversation's creation, when given); the task
+    /// completes once it is committed and fails if it is not.
+    /// </summary>
+    public Task AppendAsync(StoredMessage message, NewConversation? creates = null)
     {
         lock (_gate)
         {
@@ -58,7 +61,7 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
                 return Task.FromException(MessageAppendException.Refused(message));
             }
 
-            var pending = new PendingAppend(message, _nextTicket++);
+            var pending = new PendingAppend(message, creates, _nextTicket++);
             Interlocked.Increment(ref _waiting);
             _queue.Writer.TryWrite(pending); // Unbounded and not completed before _disposed: always succeeds.
             _writerLoop ??= StartWriterLoop();
@@ -167,7 +170,7 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
 
         using var span = MessageStoreTelemetry.StartBatch(writable, static p => p.Trace);
         var started = MessageStoreTelemetry.Start();
-        var writing = writer.WriteAsync([.. writable.Select(p => p.Message)]);
+        var writing = writer.WriteAsync([.. writable.Select(p => p.Message)], Creations(writable));
         IReadOnlyDictionary<string, Exception> failures;
         _awaitingWriter = true;
         try
@@ -178,7 +181,6 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         {
             _awaitingWriter = false;
         }
-
         MessageStoreTelemetry.BatchWritten(started, writable.Count, failures.Count == 0 ? writable.Count : writable.Count(p => !failures.ContainsKey(p.Message.ConversationId)));
 
         if (failures.Count > 0)
@@ -206,12 +208,30 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         }
     }
 
+    /// <summary>The conversations the batch creates, once each.</summary>
+    private static List<NewConversation> Creations(List<PendingAppend> batch)
+    {
+        var creations = new List<NewConversation>();
+        HashSet<string>? seen = null;
+        foreach (var pending in batch)
+        {
+            if (pending.Creates is { } creates && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(creates.ConversationId))
+            {
+                creations.Add(creates);
+            }
+        }
+
+        return creations;
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The message append queue failed unexpectedly; the batch's appends fail")]
     private static partial void LogUnexpectedFailure(ILogger logger, Exception exception);
 
-    private sealed class PendingAppend(StoredMessage message, long ticket)
+    private sealed class PendingAppend(StoredMessage message, NewConversation? creates, long ticket)
     {
         public StoredMessage Message { get; } = message;
+
+        public NewConversation? Creates { get; } = creates;
 
         public long Ticket { get; } = ticket;
 

@@ -18,7 +18,7 @@ internal sealed class PartitionedAppendQueues : IAsyncDisposable
         _queues = [.. Enumerable.Range(0, count).Select(_ => new MessageAppendQueue(writer(), logger))];
     }
 
-    public Task AppendAsync(StoredMessage message) => QueueOf(message.ConversationId).AppendAsync(message);
+    public Task AppendAsync(StoredMessage message, NewConversation? creates = null) => QueueOf(message.ConversationId).AppendAsync(message, creates);
 
     /// <summary>Which queue takes the conversation's appends (0-based).</summary>
     public int LaneOf(string conversationId) => (StringComparer.Ordinal.GetHashCode(conversationId) & int.MaxValue) % _queues.Length;

@@ -5,7 +5,8 @@ namespace Social.Storage.Messages;
 
 /// <summary>
 /// Writes a batch of appends to <c>messages</c>: one statement (so one transaction), however many
-/// conversations the batch holds.
+/// conversations the batch holds. Conversations created by their first message get their
+/// <c>conversations</c> and <c>conversation_members</c> rows in the same statement.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,15 +30,31 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
                              @is_greetings, @client_message_ids, @hidden_by_sender, @hidden_by_recipient)
         """;
 
+    // The members' foreign key sees the conversations inserted beside them: it is checked at the
+    // end of the statement. Sorted by id, so two writers creating the same conversations (two
+    // activations of one conversation while a silo dies) take their locks in the same order.
+    private const string CreatingInsertSql = $"""
+        WITH new_conversations AS (
+            INSERT INTO conversations (conversation_id, created_at)
+            SELECT * FROM unnest(@new_conversation_ids, @new_created_ats)
+            ON CONFLICT (conversation_id) DO NOTHING),
+        new_members AS (
+            INSERT INTO conversation_members (conversation_id, user_id)
+            SELECT * FROM unnest(@member_conversation_ids, @member_ids)
+            ON CONFLICT (conversation_id, user_id) DO NOTHING)
+        {InsertSql}
+        """;
+
     private const string Savepoint = "conversations";
+
 
     private static readonly IReadOnlyDictionary<string, Exception> NoFailures = new Dictionary<string, Exception>();
 
-    public async Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages)
+    public async Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         try
         {
-            await InsertInOneTransactionAsync(messages);
+            await InsertInOneTransactionAsync(messages, creations);
             return NoFailures;
         }
         catch (Exception ex) when (IsTransient(ex))
@@ -45,35 +62,36 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
             LogRetrying(logger, messages.Count, ex);
             try
             {
-                await InsertInOneTransactionAsync(messages);
+                await InsertInOneTransactionAsync(messages, creations);
                 return NoFailures;
             }
             catch (Exception retryError)
             {
-                return await WriteAfterFailureAsync(messages, retryError);
+                return await WriteAfterFailureAsync(messages, creations, retryError);
             }
         }
         catch (Exception ex)
         {
-            return await WriteAfterFailureAsync(messages, ex);
+            return await WriteAfterFailureAsync(messages, creations, ex);
         }
     }
 
     /// <summary>One statement, so one transaction without BEGIN and COMMIT: the commit is the statement's own.</summary>
-    private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages)
+    private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await InsertAsync(connection, transaction: null, messages);
+        await InsertAsync(connection, transaction: null, messages, creations);
     }
 
-    private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(IReadOnlyList<StoredMessage> messages, Exception error)
+    private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(
+        IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations, Exception error)
     {
         var conversations = messages.GroupBy(m => m.ConversationId, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
         if (IsRejectedData(error) && conversations.Count > 1)
         {
             try
             {
-                return await InsertSeparatingRejectedAsync(conversations);
+                return await InsertSeparatingRejectedAsync(conversations, creations);
             }
             catch (Exception ex)
             {
@@ -86,8 +104,10 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
     }
 
     /// <summary>Stores the conversations the database accepts, in one transaction; returns the rejected ones.</summary>
-    private async Task<IReadOnlyDictionary<string, Exception>> InsertSeparatingRejectedAsync(List<List<StoredMessage>> conversations)
+    private async Task<IReadOnlyDictionary<string, Exception>> InsertSeparatingRejectedAsync(
+        List<List<StoredMessage>> conversations, IReadOnlyList<NewConversation> creations)
     {
+        var creationOf = creations.ToDictionary(c => c.ConversationId, StringComparer.Ordinal);
         var rejected = new Dictionary<string, Exception>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -101,7 +121,8 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
             await transaction.SaveAsync(Savepoint);
             try
             {
-                await InsertAsync(connection, transaction, [.. part.SelectMany(c => c)]);
+                await InsertAsync(connection, transaction, [.. part.SelectMany(c => c)],
+                    [.. part.Select(c => creationOf.GetValueOrDefault(c[0].ConversationId)).OfType<NewConversation>()]);
                 await transaction.ReleaseAsync(Savepoint);
             }
             catch (PostgresException ex) when (IsRejectedData(ex))
@@ -126,9 +147,15 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         return rejected;
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages)
+    private static async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        await using var command = new NpgsqlCommand(creations.Count == 0 ? InsertSql : CreatingInsertSql, connection, transaction);
+        if (creations.Count > 0)
+        {
+            AddCreations(command, creations);
+        }
+
         command.Parameters.Add(Column("conversation_ids", messages, m => m.ConversationId));
         command.Parameters.Add(Column("seqs", messages, m => m.Seq));
         command.Parameters.Add(Column("sender_ids", messages, m => m.SenderId));
@@ -144,6 +171,18 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         // statement once instead of for every batch.
         await command.PrepareAsync();
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static void AddCreations(NpgsqlCommand command, IReadOnlyList<NewConversation> creations)
+    {
+        var sorted = creations.OrderBy(c => c.ConversationId, StringComparer.Ordinal).ToList();
+        var members = sorted
+            .SelectMany(c => c.MemberIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(member => (c.ConversationId, Member: member)))
+            .ToList();
+        command.Parameters.Add(new NpgsqlParameter<string[]>("new_conversation_ids", [.. sorted.Select(c => c.ConversationId)]));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("new_created_ats", [.. sorted.Select(c => c.CreatedAt.ToUniversalTime())]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("member_conversation_ids", [.. members.Select(m => m.ConversationId)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("member_ids", [.. members.Select(m => m.Member)]));
     }
 
     private static NpgsqlParameter<T[]> Column<T>(string name, IReadOnlyList<StoredMessage> messages, Func<StoredMessage, T> value)

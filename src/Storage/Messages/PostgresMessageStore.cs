@@ -7,7 +7,9 @@ namespace Social.Storage.Messages;
 /// <summary>
 /// The message store on <c>conversations</c>, <c>conversation_members</c> and <c>messages</c>
 /// (schema script <c>005_messages.sql</c>). Appends are group-committed by
-/// <see cref="PartitionedAppendQueues"/>; everything else is one query. A singleton: dispose it to
+/// <see cref="PartitionedAppendQueues"/> (a conversation's creation with its first message), and
+/// an activation first asks <see cref="ConversationExistenceProbe"/> together with the others
+/// whether there is anything to load; everything else is one query. A singleton: dispose it to
 /// write what is still queued and stop the writer.
 /// </summary>
 public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDisposable
@@ -93,6 +95,7 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PartitionedAppendQueues _appends;
+    private readonly ConversationExistenceProbe _existence;
 
     public PostgresMessageStore(NpgsqlDataSource dataSource, ILogger<PostgresMessageStore> logger)
         : this(dataSource, logger, AppendWriters)
@@ -106,6 +109,7 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
 
         _dataSource = dataSource;
         _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger);
+        _existence = new ConversationExistenceProbe(dataSource, logger);
     }
 
     /// <summary>Which writer takes the conversation's appends.</summary>
@@ -144,6 +148,13 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
 
         // Whatever failed before, the caller now learns the stored state and numbers on from it.
         _appends.Reload(conversationId);
+
+        // A conversation that does not exist yet (the usual case on a fresh server) is answered by
+        // a probe shared with the other activations, without a snapshot transaction of its own.
+        if (!await _existence.ExistsAsync(conversationId).WaitAsync(cancellationToken))
+        {
+            return null;
+        }
 
         // Repeatable read: the four results are one snapshot, so the last seq, the recent window
         // and the cursors agree even while another writer commits.
@@ -211,6 +222,20 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled(cancellationToken)
             : _appends.AppendAsync(message);
+    }
+
+    public Task AppendCreatingAsync(StoredMessage message, NewConversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(conversation);
+        if (conversation.ConversationId != message.ConversationId)
+        {
+            throw new ArgumentException("The message belongs to another conversation.", nameof(conversation));
+        }
+
+        return cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled(cancellationToken)
+            : _appends.AppendAsync(message, conversation);
     }
 
     public async Task<IReadOnlyList<StoredMessage>> ReadPageAsync(
@@ -334,8 +359,12 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
     }
 
     /// <summary>Writes the appends still queued, then stops the writer. Later appends fail.</summary>
-    public ValueTask DisposeAsync() => _appends.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _appends.DisposeAsync();
+        await _existence.DisposeAsync();
+    }
 
     /// <summary>As <see cref="DisposeAsync"/>, blocking: for containers disposed synchronously.</summary>
-    public void Dispose() => _appends.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -57,6 +57,30 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_carries_each_conversation_it_creates_once_with_its_messages()
+    {
+        var first = _queue.AppendAsync(Message("a", 1));
+        var firstBatch = await _writer.NextBatchAsync();
+        var b = new NewConversation("b", ["alice", "bob"], DateTimeOffset.UnixEpoch);
+        var c = new NewConversation("c", ["alice", "carol"], DateTimeOffset.UnixEpoch);
+        var queued = new[]
+        {
+            _queue.AppendAsync(Message("b", 1), b), _queue.AppendAsync(Message("b", 2), b),
+            _queue.AppendAsync(Message("c", 1), c), _queue.AppendAsync(Message("d", 7)),
+        };
+
+        Assert.Empty(firstBatch.Creations);
+        firstBatch.Store();
+        var secondBatch = await _writer.NextBatchAsync();
+
+        Assert.Equal([b, c], secondBatch.Creations);
+        Assert.Equal([("b", 1L), ("b", 2L), ("c", 1L), ("d", 7L)], secondBatch.Messages.Select(m => (m.ConversationId, m.Seq)));
+        secondBatch.Store();
+        await first;
+        await Task.WhenAll(queued);
+    }
+
+    [Fact]
     public async Task Appends_queued_behind_a_failed_append_of_their_conversation_fail_without_being_written()
     {
         var failing = _queue.AppendAsync(Message("bad", 1));
@@ -130,9 +154,9 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
         private readonly ConcurrentQueue<Batch> _handedOut = new();
         private volatile bool _storeEverything;
 
-        public Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages)
+        public Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
         {
-            var batch = new Batch(messages);
+            var batch = new Batch(messages, creations);
             _handedOut.Enqueue(batch);
             if (_storeEverything)
             {
@@ -159,9 +183,11 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
         }
     }
 
-    private sealed class Batch(IReadOnlyList<StoredMessage> messages)
+    private sealed class Batch(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         public IReadOnlyList<StoredMessage> Messages { get; } = messages;
+
+        public IReadOnlyList<NewConversation> Creations { get; } = creations;
 
         public TaskCompletionSource<IReadOnlyDictionary<string, Exception>> Outcome { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -102,6 +102,58 @@ public abstract class MessageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_message_creates_its_conversation_and_members_with_it()
+    {
+        Assert.Null(await Store.LoadConversationAsync("c", 10));
+
+        await Store.AppendCreatingAsync(Message("c", 1, "alice", "bob"), new NewConversation("c", ["bob", "alice"], T0));
+
+        var snapshot = await Store.LoadConversationAsync("c", 10);
+        Assert.NotNull(snapshot);
+        Assert.Equal([new ConversationMember("alice", 0, 1), new ConversationMember("bob", 0, 0)], snapshot.Members);
+        Assert.Equal(1, snapshot.LastSeq);
+        Assert.Equal(["c"], (await Store.LoadUserConversationsAsync("bob")).Select(row => row.ConversationId));
+    }
+
+    [Fact]
+    public async Task Creating_appends_of_an_existing_conversation_add_only_their_message()
+    {
+        await Store.EnsureConversationAsync("c", ["alice", "bob"], T0);
+
+        await Store.AppendCreatingAsync(Message("c", 1, "alice", "bob"), new NewConversation("c", ["alice", "bob"], T0.AddDays(1)));
+        await Store.AppendCreatingAsync(Message("c", 2, "bob", "alice"), new NewConversation("c", ["alice", "bob"], T0.AddDays(1)));
+
+        var snapshot = await Store.LoadConversationAsync("c", 10);
+        Assert.Equal(["alice", "bob"], snapshot!.Members.Select(m => m.UserId));
+        Assert.Equal([1, 2], Seqs(await Store.ReadPageAsync("c", null, null, 10)));
+    }
+
+    [Fact]
+    public async Task A_refused_first_message_leaves_no_conversation_behind()
+    {
+        await Store.AppendAsync(Message("c", 1, "alice", "bob"));
+        await Assert.ThrowsAsync<MessageAppendException>(() =>
+            Store.AppendCreatingAsync(Message("c", 1, "alice", "bob"), new NewConversation("c", ["alice", "bob"], T0)));
+
+        Assert.Null(await Store.LoadConversationAsync("c", 10));
+        Assert.Empty(await Store.LoadUserConversationsAsync("alice"));
+    }
+
+    [Fact]
+    public async Task Many_first_messages_at_once_each_create_their_own_conversation()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
+            Store.AppendCreatingAsync(Message($"c{i}", 1, $"a{i}", $"b{i}"), new NewConversation($"c{i}", [$"a{i}", $"b{i}"], T0)))));
+
+        for (var i = 0; i < 200; i++)
+        {
+            var snapshot = await Store.LoadConversationAsync($"c{i}", 10);
+            Assert.Equal([$"a{i}", $"b{i}"], snapshot!.Members.Select(m => m.UserId));
+            Assert.Equal(1, snapshot.LastSeq);
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_ensures_of_one_conversation_all_succeed()
     {
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Store.EnsureConversationAsync("c", ["alice", "bob"], T0))));

@@ -69,6 +69,66 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
     }
 
     [Fact]
+    public async Task First_messages_queued_together_commit_with_their_conversations_in_one_transaction()
+    {
+        var conversations = Enumerable.Range(0, 10).Select(i => $"new{i}").ToList();
+        await EnsureAsync(["first"]);
+
+        Task first;
+        List<Task> creating;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            creating = [.. conversations.Select(c => Store.AppendCreatingAsync(Message(c, 1, "alice", c + "-peer"), new NewConversation(c, ["alice", c + "-peer"], T0)))];
+            await holder.ReleaseAsync();
+        }
+
+        await first;
+        await Task.WhenAll(creating);
+
+        // The messages, their conversations and members: one transaction (the same xmin).
+        Assert.Equal(1, await TransactionCountAsync(conversations));
+        await using var command = DataSource.CreateCommand("""
+            SELECT count(*) FROM conversations c
+              JOIN messages m ON m.conversation_id = c.conversation_id AND m.xmin = c.xmin
+              JOIN conversation_members o ON o.conversation_id = c.conversation_id AND o.xmin = c.xmin
+             WHERE c.conversation_id = ANY(@conversation_ids)
+            """);
+        command.Parameters.AddWithValue("conversation_ids", conversations.ToArray());
+        Assert.Equal(20L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_rejected_first_message_in_a_batch_creates_nothing_and_the_others_create_theirs()
+    {
+        var conversations = Enumerable.Range(0, 10).Select(i => $"new{i}").ToList();
+        await EnsureAsync(["first"]);
+        await Store.AppendAsync(Message("bad", 1, "alice", "bob"));
+
+        Task first;
+        List<Task> creating;
+        Task rejected;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            first = Store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            creating = [.. conversations.Select(c => Store.AppendCreatingAsync(Message(c, 1, "alice", c + "-peer"), new NewConversation(c, ["alice", c + "-peer"], T0)))];
+            rejected = Store.AppendCreatingAsync(Message("bad", 1, "alice", "bob"), new NewConversation("bad", ["alice", "bob"], T0));
+            await holder.ReleaseAsync();
+        }
+
+        await first;
+        await Task.WhenAll(creating);
+        await Assert.ThrowsAsync<MessageAppendException>(() => rejected);
+
+        Assert.Equal(
+            [.. conversations.Append("first").Order(StringComparer.Ordinal)],
+            (await Store.LoadUserConversationsAsync("alice")).Select(row => row.ConversationId));
+        Assert.Null(await Store.LoadConversationAsync("bad", 10));
+    }
+
+    [Fact]
     public async Task With_two_writers_a_blocked_batch_holds_up_only_its_own_writers_conversations()
     {
         await using var store = new PostgresMessageStore(DataSource, NullLogger<PostgresMessageStore>.Instance, appendWriters: 2);

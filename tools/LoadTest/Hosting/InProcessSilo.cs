@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Social.Grains.Hosting;
@@ -21,7 +22,8 @@ public sealed class InProcessSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<InProcessSilo> StartAsync(string connectionString, CancellationToken cancellationToken)
+    /// <param name="services">Changes to the silo's services after the production ones (measurement hooks).</param>
+    public static async Task<InProcessSilo> StartAsync(string connectionString, CancellationToken cancellationToken, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -36,6 +38,7 @@ public sealed class InProcessSilo : IAsyncDisposable
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSocialStorage(connectionString);
         builder.UseOrleans(silo => silo.AddSocialSilo(builder.Configuration));
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         Progress.Say("Starting the silo (in this process)...");

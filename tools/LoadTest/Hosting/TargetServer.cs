@@ -14,7 +14,8 @@ public sealed record ServerOptions(
     bool NoFsync,
     bool InMemory,
     string WebFrontAssembly,
-    IReadOnlyDictionary<string, string> ServerEnvironment);
+    IReadOnlyDictionary<string, string> ServerEnvironment,
+    string? ServerLog = null);
 
 /// <summary>What the results say about the database the server stored into.</summary>
 public sealed record DatabaseFacts(string Kind, string? Version, string? Fsync, string? SynchronousCommit);
@@ -90,7 +91,7 @@ public sealed class TargetServer : IAsyncDisposable
             var signingKey = options.SigningKey ?? AccessTokens.NewSigningKey();
             Progress.Say($"Starting {Path.GetFileName(options.WebFrontAssembly)}...");
             var process = await WebFrontProcess.StartAsync(options.WebFrontAssembly, connectionString, signingKey,
-                options.ServerEnvironment, cancellationToken);
+                options.ServerEnvironment, cancellationToken, options.ServerLog);
             Progress.Say($"  ready on {process.BaseAddress} (pid {process.ProcessId})");
             return new TargetServer(process.BaseAddress, process.ProcessId, signingKey, connectionString, database, postgres, process);
         }

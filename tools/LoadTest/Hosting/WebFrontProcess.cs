@@ -18,6 +18,8 @@ public sealed class WebFrontProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Lock _logGate = new();
+    private StreamWriter? _log;
     private int _disposed;
     private string? _watchdogGuard;
 
@@ -37,8 +39,10 @@ public sealed class WebFrontProcess : IAsyncDisposable
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
     /// <param name="connectionString">PostgreSQL, or null for the embedded in-memory default.</param>
+    /// <param name="logPath">A file to copy all of the server's output to (none when null).</param>
     public static async Task<WebFrontProcess> StartAsync(
-        string assemblyPath, string? connectionString, string signingKey, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
+        string assemblyPath, string? connectionString, string signingKey, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken,
+        string? logPath = null)
     {
         if (!File.Exists(assemblyPath))
         {
@@ -84,6 +88,7 @@ public sealed class WebFrontProcess : IAsyncDisposable
         var server = new WebFrontProcess(process, baseAddress);
         try
         {
+            server._log = logPath is null ? null : new StreamWriter(logPath, append: false) { AutoFlush = true };
             process.StandardInput.Close();
             process.OutputDataReceived += (_, e) => server.Keep(e.Data);
             process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
@@ -135,6 +140,12 @@ public sealed class WebFrontProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            lock (_logGate)
+            {
+                _log?.Dispose();
+                _log = null;
+            }
+
             if (_watchdogGuard is not null)
             {
                 File.Delete(_watchdogGuard);
@@ -150,6 +161,11 @@ public sealed class WebFrontProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        lock (_logGate)
+        {
+            _log?.WriteLine(line);
+        }
+
         while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
         {
         }

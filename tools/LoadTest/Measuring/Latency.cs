@@ -76,8 +76,11 @@ public sealed class ErrorCounter
     {
         if (exception is Microsoft.AspNetCore.SignalR.HubException hub)
         {
-            // The contract: a refused rule's message starts with its code.
-            return "HubException " + hub.Message.Split(':', 2)[0];
+            // The contract: a refused rule's message starts with its code. The client sees it
+            // behind SignalR's "An unexpected error occurred invoking 'X' on the server. HubException: ".
+            const string Marker = "HubException: ";
+            var refusal = hub.Message.IndexOf(Marker, StringComparison.Ordinal) is var at and >= 0 ? hub.Message[(at + Marker.Length)..] : hub.Message;
+            return "HubException " + refusal.Split(':', 2)[0];
         }
 
         var message = exception.Message.Split('\n', 2)[0].Trim();

@@ -188,7 +188,8 @@ log "PostgreSQL on 127.0.0.1:$pg_port (data in $pg_data, fsync on)"
 as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log" 2>&1 \
   || as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/logs/initdb.log" 2>&1
 as_pg "$pg_bin/pg_ctl" start -D "$pg_data" -l "$pg_root/server.log" -w -t 60 \
-  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_root -c max_connections=300" >/dev/null
+  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_root -c max_connections=300" >/dev/null \
+  || { echo "run-local: PostgreSQL did not start; its log:" >&2; tail -n 40 "$pg_root/server.log" >&2; exit 1; }
 as_pg "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -c "CREATE DATABASE social" >/dev/null
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=social"
 

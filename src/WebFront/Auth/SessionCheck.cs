@@ -32,28 +32,12 @@ public sealed class SessionCheck : IDisposable
     }
 
     /// <summary>True when the principal's token is ours (or an outside issuer's) and its session is current.</summary>
-    public async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
-    {
-        if (!IsOurs(principal))
-        {
-            return true;
-        }
+    public Task<bool> IsCurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+        IsCurrentAsync(principal, fresh: false, cancellationToken);
 
-        var current = await CurrentVersionAsync(principal.UserId(), fresh: false, cancellationToken);
-        return current is { } version && VersionOf(principal) >= version;
-    }
-
-    /// <summary>As <see cref="IsCurrentAsync"/>, reading the stored version past the cache.</summary>
-    public async Task<bool> IsCurrentFreshAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
-    {
-        if (!IsOurs(principal))
-        {
-            return true;
-        }
-
-        var current = await CurrentVersionAsync(principal.UserId(), fresh: true, cancellationToken);
-        return current is { } version && VersionOf(principal) >= version;
-    }
+    /// <summary>As <see cref="IsCurrentAsync(ClaimsPrincipal, CancellationToken)"/>, reading the stored version past the cache.</summary>
+    public Task<bool> IsCurrentFreshAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+        IsCurrentAsync(principal, fresh: true, cancellationToken);
 
     /// <summary>The version a token was issued under (0 for tokens from before versions existed).</summary>
     public static int VersionOf(ClaimsPrincipal principal) =>
@@ -71,6 +55,17 @@ public sealed class SessionCheck : IDisposable
         }
 
         Store(userId, version);
+    }
+
+    private async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!IsOurs(principal))
+        {
+            return true;
+        }
+
+        var current = await CurrentVersionAsync(principal.UserId(), fresh, cancellationToken);
+        return current is { } version && VersionOf(principal) >= version;
     }
 
     private async Task<int?> CurrentVersionAsync(string userId, bool fresh, CancellationToken cancellationToken)

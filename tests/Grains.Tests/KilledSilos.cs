@@ -28,6 +28,17 @@ internal static class KilledSilos
         }
     }
 
+    /// <summary>
+    /// A read after a kill: the cluster client may still try the dead silo's gateway once
+    /// (<c>ConnectionFailedException</c>), so it is retried like any call; the caller asserts on the result.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        var result = default(T)!;
+        await RetryAsync(async () => result = await read(), _ => true);
+        return result;
+    }
+
     /// <summary>Calls until <paramref name="settled"/> holds; returns how many attempts failed with an exception on the way.</summary>
     public static async Task<int> RetryAsync<T>(Func<Task<T>> call, Func<T, bool> settled)
     {

@@ -45,10 +45,10 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 
             foreach (var (a, b) in pairs)
             {
-                Assert.Equal(PeerStatus.Friends, (await grains.GetUser(a).GetRelationship(b)).Status);
-                Assert.Equal(PeerStatus.Friends, (await grains.GetUser(b).GetRelationship(a)).Status);
-                Assert.Equal(1, (await grains.GetUser(a).GetSummary()).FriendCount);
-                Assert.Equal(1, (await grains.GetUser(b).GetSummary()).FriendCount);
+                Assert.Equal(PeerStatus.Friends, (await KilledSilos.ReadAsync(() => grains.GetUser(a).GetRelationship(b))).Status);
+                Assert.Equal(PeerStatus.Friends, (await KilledSilos.ReadAsync(() => grains.GetUser(b).GetRelationship(a))).Status);
+                Assert.Equal(1, (await KilledSilos.ReadAsync(() => grains.GetUser(a).GetSummary())).FriendCount);
+                Assert.Equal(1, (await KilledSilos.ReadAsync(() => grains.GetUser(b).GetSummary())).FriendCount);
             }
 
             // Sends with client ids while the other original silo is killed too (a fresh one joins
@@ -79,7 +79,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 
             foreach (var (a, b) in pairs.Take(10))
             {
-                var history = await grains.GetDirectConversation(a, b).GetHistory(a, null, null, 100);
+                var history = await KilledSilos.ReadAsync(() => grains.GetDirectConversation(a, b).GetHistory(a, null, null, 100));
                 Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), history!.Items.Select(m => m.Seq));
                 Assert.Equal(20, history.Items.Select(m => m.ClientMessageId).Distinct().Count());
             }

@@ -78,6 +78,31 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         return new FriendPairs(pairs, registration, pairing);
     }
 
+    /// <summary>
+    /// Like <see cref="RegisterFriendPairsAsync"/>, with users of the outside issuer instead of
+    /// registered ones: each is given an account by its first request (no password to hash).
+    /// </summary>
+    public async Task<FriendPairs> MintFriendPairsAsync(AccessTokens tokens, string runTag, int pairCount, CancellationToken cancellationToken)
+    {
+        var users = Enumerable.Range(0, pairCount * 2)
+            .Select(i =>
+            {
+                var userId = FormattableString.Invariant($"{runTag}-m{i}");
+                return new SimulatedUser(i, userId, userId, tokens.Mint(userId, TimeSpan.FromHours(12)));
+            })
+            .ToArray();
+        Progress.Say($"Signing in {users.Length} users with minted tokens (the server gives each an account)...");
+        var provisioning = await RunAsync("sign in", users.Length, 32, (i, ct) => Refusal("me", () => As(users[i]).Users.GetMeAsync(ct)), cancellationToken);
+        SetupPhase.RequireAll(provisioning, "signing in");
+
+        var pairs = Enumerable.Range(0, pairCount).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
+        Progress.Say($"Making {pairs.Length} friend pairs (request + accept)...");
+        var pairing = await PairAsync(pairs, 64, cancellationToken);
+        Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
+        SetupPhase.RequireAll(pairing, "pairing");
+        return new FriendPairs(pairs, provisioning, pairing);
+    }
+
     /// <summary>Makes each pair friends: the first asks, the second accepts.</summary>
     public Task<SetupPhase> PairAsync(IReadOnlyList<(SimulatedUser A, SimulatedUser B)> pairs, int concurrency, CancellationToken cancellationToken) =>
         RunAsync("pair", pairs.Count, concurrency, async (i, ct) =>

@@ -20,7 +20,8 @@ public sealed record SignalROptions(
     int MaxInFlightPerUser,
     TimeSpan QuietWait,
     bool Relay = false,
-    bool AllSteps = false);
+    bool AllSteps = false,
+    bool MintedUsers = false);
 
 /// <summary>One rate step's figures.</summary>
 public sealed record StepResult(
@@ -96,7 +97,9 @@ public sealed class SignalRLoad
 
         var (pairs, registration, pairing) = _options.Relay
             ? RelayUsers(_options.Users / 2)
-            : await api.RegisterFriendPairsAsync(_tag, _options.Users / 2, _options.RegisterConcurrency, cancellationToken);
+            : _options.MintedUsers
+                ? await api.MintFriendPairsAsync(MintingTokens(), _tag, _options.Users / 2, cancellationToken)
+                : await api.RegisterFriendPairsAsync(_tag, _options.Users / 2, _options.RegisterConcurrency, cancellationToken);
 
         var users = new UserState[pairs.Length * 2];
         foreach (var (a, b) in pairs)
@@ -170,6 +173,10 @@ public sealed class SignalRLoad
     private long _warmupAcknowledged;
 
     /// <summary>The relay has no accounts: a user is the id its connection names as its token.</summary>
+    private AccessTokens MintingTokens() =>
+        new(_server.SigningKey ?? throw new InvalidOperationException(
+            $"--minted-users mints tokens: with --url, configure the server's Social:Auth:External (Issuer {AccessTokens.OutsideIssuer}, Audience social, SigningKey K) and pass --signing-key K."));
+
     private FriendPairs RelayUsers(int pairCount)
     {
         var users = Enumerable.Range(0, pairCount * 2)

@@ -109,6 +109,25 @@ public sealed class UserEventLogTests
     }
 
     [Fact]
+    public void A_message_the_buffer_has_forgotten_is_no_longer_recent_unless_it_was_appended_again()
+    {
+        var log = new UserEventLog(_time);
+        log.Append(new NewMessageEvent(Message("m-old")));
+        log.Append(new NewMessageEvent(Message("m-twice")));
+        log.Append(new NewMessageEvent(Message("m-twice")));
+        for (var i = 0; i < UserEventLog.Capacity - 1; i++)
+        {
+            log.Append(Receipt(i)); // pushes out m-old and the first m-twice
+        }
+
+        Assert.False(log.HasRecentMessage("m-old"));
+        Assert.True(log.HasRecentMessage("m-twice"));
+
+        _time.Advance(UserEventLog.MaxAge + TimeSpan.FromSeconds(1));
+        Assert.False(log.HasRecentMessage("m-twice")); // too old
+    }
+
+    [Fact]
     public void A_marker_announces_the_current_position_and_is_not_owed()
     {
         var log = new UserEventLog(_time);
@@ -120,6 +139,8 @@ public sealed class UserEventLogTests
         Assert.False(marker.Event.IsOwed);
         Assert.Equal(1, log.Seq); // announcing does not advance the sequence
     }
+
+    private Message Message(string id) => new(id, "c-1", 1, "a", "b", "hi", _time.GetUtcNow(), false, null);
 
     private ReadReceiptEvent Receipt(int seq) => new("c-1", "reader", seq, _time.GetUtcNow());
 }

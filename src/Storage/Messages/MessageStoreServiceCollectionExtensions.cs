@@ -1,10 +1,16 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Social.Storage.Messages;
 
 public static class MessageStoreServiceCollectionExtensions
 {
+    /// <summary>How many batches of appends commit in parallel (<see cref="PostgresMessageStore.AppendWriters"/> unless set).</summary>
+    public const string AppendWritersKey = "Social:Storage:MessageAppendWriters";
+
     /// <summary>
     /// Registers the <see cref="IMessageStore"/> singleton (and the matching <see cref="Groups.IGroupStore"/>): <see cref="PostgresMessageStore"/> on the
     /// shared <see cref="Npgsql.NpgsqlDataSource"/> (with the schema created or upgraded on start)
@@ -24,7 +30,10 @@ public static class MessageStoreServiceCollectionExtensions
         }
 
         services.AddSocialSchemaMigration(connectionString);
-        services.TryAddSingleton<IMessageStore, PostgresMessageStore>();
+        services.TryAddSingleton<IMessageStore>(provider => new PostgresMessageStore(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            provider.GetRequiredService<ILogger<PostgresMessageStore>>(),
+            provider.GetService<IConfiguration>()?.GetValue(AppendWritersKey, PostgresMessageStore.AppendWriters) ?? PostgresMessageStore.AppendWriters));
         services.TryAddSingleton<Groups.IGroupStore, Groups.PostgresGroupStore>();
         return services;
     }

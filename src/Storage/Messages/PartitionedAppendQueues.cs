@@ -20,6 +20,9 @@ internal sealed class PartitionedAppendQueues : IAsyncDisposable
 
     public Task AppendAsync(StoredMessage message, NewConversation? creates = null) => QueueOf(message.ConversationId).AppendAsync(message, creates);
 
+    /// <summary>How many queues commit side by side.</summary>
+    public int Count => _queues.Length;
+
     /// <summary>Which queue takes the conversation's appends (0-based).</summary>
     public int LaneOf(string conversationId) => (StringComparer.Ordinal.GetHashCode(conversationId) & int.MaxValue) % _queues.Length;
 

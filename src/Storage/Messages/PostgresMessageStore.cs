@@ -106,11 +106,15 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(appendWriters, 1);
 
         _dataSource = dataSource;
         _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger);
         _existence = new ConversationExistenceProbe(dataSource, logger);
     }
+
+    /// <summary>How many batches commit in parallel.</summary>
+    internal int AppendWriterCount => _appends.Count;
 
     /// <summary>Which writer takes the conversation's appends.</summary>
     internal int AppendLaneOf(string conversationId) => _appends.LaneOf(conversationId);

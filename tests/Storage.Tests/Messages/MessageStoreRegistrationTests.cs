@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Social.Storage.Messages;
@@ -28,6 +29,21 @@ public sealed class MessageStoreRegistrationTests
         Assert.IsType<PostgresMessageStore>(services.GetRequiredService<IMessageStore>());
         Assert.Single(collection, d => d.ServiceType == typeof(IMessageStore));
         Assert.Single(collection, d => d.ServiceType == typeof(NpgsqlDataSource));
+    }
+
+    [Theory]
+    [InlineData(null, PostgresMessageStore.AppendWriters)]
+    [InlineData("5", 5)]
+    public async Task The_number_of_parallel_append_writers_comes_from_configuration(string? configured, int expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [MessageStoreServiceCollectionExtensions.AppendWritersKey] = configured })
+            .Build();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
+            .AddSocialMessageStore(ConnectionString).BuildServiceProvider();
+
+        var store = Assert.IsType<PostgresMessageStore>(services.GetRequiredService<IMessageStore>());
+        Assert.Equal(expected, store.AppendWriterCount);
     }
 
     [Fact]

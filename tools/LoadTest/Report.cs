@@ -116,6 +116,11 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
                 rows.Add(($"[{step.Name}] server GC", FormattableString.Invariant(
                     $"{gc.Gen0}/{gc.Gen1}/{gc.Gen2} collections (gen0/1/2), paused {gc.PausedMs:0} ms = {gc.PausedPercent:0.0}% of the time, longest {gc.LongestPauseMs:0.0} ms")));
             }
+
+            foreach (var stage in step.ServerStages)
+            {
+                rows.Add(($"[{step.Name}] server stage", stage));
+            }
         }
     }
 

@@ -43,7 +43,8 @@ public sealed record StepResult(
     double GeneratorLagMaxMs,
     SortedDictionary<string, int> Errors,
     CpuUse Cpu,
-    GcActivity? ServerGc);
+    GcActivity? ServerGc,
+    IReadOnlyList<string> ServerStages);
 
 public sealed record SignalRResult(
     SetupPhase Registration,
@@ -67,6 +68,9 @@ public sealed record SignalRResult(
 /// </summary>
 public sealed class SignalRLoad
 {
+    // Reads the server's /metrics at each step's start and end.
+    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
+
     private readonly SignalROptions _options;
     private readonly TargetServer _server;
     private readonly string _tag = RunTag.New();
@@ -235,6 +239,7 @@ public sealed class SignalRLoad
         var state = new StepState();
         var perUserInterval = users.Length / rate;
         var gc = _server.ProcessId is { } pid ? await GcProbe.WatchAsync(pid, cancellationToken) : null;
+        var stages = _options.Relay ? null : await ServerStages.StartAsync(Scraper, _server.BaseAddress, cancellationToken);
         var cpu = CpuWindow.Start(_server.ProcessId);
         _window = state;
         var started = Stopwatch.GetTimestamp();
@@ -266,6 +271,7 @@ public sealed class SignalRLoad
             _window = null;
             state.CloseWindow(window);
             var cpuUse = cpu.Stop();
+            var stageLines = stages is null ? [] : await stages.StopAsync(Scraper, _server.BaseAddress, cancellationToken);
             var gcActivity = gc is null ? null : await gc.StopAsync(window);
             if (gc is not null)
             {
@@ -302,7 +308,7 @@ public sealed class SignalRLoad
                 _warmupAcknowledged = state.Acknowledged;
             }
 
-            return state.Result(name, rate, perUserInterval, notDelivered, cpuUse, gcActivity);
+            return state.Result(name, rate, perUserInterval, notDelivered, cpuUse, gcActivity, stageLines);
         }
     }
 
@@ -418,13 +424,13 @@ public sealed class SignalRLoad
         public string Describe(string name, TimeSpan elapsed, TimeSpan duration, int pending) => FormattableString.Invariant(
             $"{name} {elapsed.TotalSeconds:0}/{duration.TotalSeconds:0} s: sent {Interlocked.Read(ref _sent)}, acked {Interlocked.Read(ref _acknowledged)}, delivered {Interlocked.Read(ref _delivered)} ({Interlocked.Read(ref _delivered) / Math.Max(0.001, elapsed.TotalSeconds):0}/s), in flight {pending}, errors {_errors.Total}");
 
-        public StepResult Result(string name, double rate, double perUserInterval, long notDelivered, CpuUse cpu, GcActivity? gc)
+        public StepResult Result(string name, double rate, double perUserInterval, long notDelivered, CpuUse cpu, GcActivity? gc, IReadOnlyList<string> stages)
         {
             var seconds = _window.TotalSeconds;
             return new StepResult(name, rate, Math.Round(perUserInterval, 4), Math.Round(seconds, 2),
                 _sent, _acknowledged, _delivered, notDelivered, _echoes, _skipped,
                 Math.Round(_sent / seconds, 1), Math.Round(_delivered / seconds, 1), Math.Round(_arrivedInWindow / seconds, 1),
-                _delivery.Summarize(), _acknowledge.Summarize(), Math.Round(_maxLagSeconds * 1000, 1), _errors.Snapshot(), cpu, gc);
+                _delivery.Summarize(), _acknowledge.Summarize(), Math.Round(_maxLagSeconds * 1000, 1), _errors.Snapshot(), cpu, gc, stages);
         }
     }
 }

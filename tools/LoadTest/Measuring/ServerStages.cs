@@ -21,24 +21,31 @@ public sealed class ServerStages
 
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
 
-    private readonly Dictionary<string, SortedDictionary<double, double>> _before;
+    // The front's refusals of sends for overload, by reason (social.messages.refused, code unavailable).
+    private const string Refused = "social_messages_refused_total{";
 
-    private ServerStages(Dictionary<string, SortedDictionary<double, double>> before) => _before = before;
+    private readonly Dictionary<string, SortedDictionary<double, double>> _before;
+    private readonly Dictionary<string, double> _shedBefore;
+
+    private ServerStages(Scrape before) => (_before, _shedBefore) = (before.Histograms, before.Shed);
 
     /// <summary>Reads the histograms now; null when the server has no <c>/metrics</c> (telemetry off, the relay).</summary>
     public static async Task<ServerStages?> StartAsync(HttpClient http, Uri server, CancellationToken cancellationToken) =>
         await ScrapeAsync(http, server, cancellationToken) is { } before ? new ServerStages(before) : null;
 
+    private sealed record Scrape(Dictionary<string, SortedDictionary<double, double>> Histograms, Dictionary<string, double> Shed);
+
     /// <summary>The step's quantiles per stage, one line each (empty when nothing was recorded).</summary>
     public async Task<IReadOnlyList<string>> StopAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
     {
-        var after = await ScrapeAsync(http, server, cancellationToken);
-        if (after is null)
+        var scraped = await ScrapeAsync(http, server, cancellationToken);
+        if (scraped is null)
         {
             return [];
         }
 
         var lines = new List<string>();
+        var after = scraped.Histograms;
         foreach (var (metric, label, scale) in Stages)
         {
             if (!after.TryGetValue(metric, out var end))
@@ -58,6 +65,12 @@ public sealed class ServerStages
             lines.Add(FormattableString.Invariant($"{label}: p50 / p95 / p99 {quantiles} ({total:0} recorded)"));
         }
 
+        var shed = scraped.Shed
+            .Select(reason => (reason.Key, Count: reason.Value - _shedBefore.GetValueOrDefault(reason.Key)))
+            .Where(reason => reason.Count > 0)
+            .Select(reason => FormattableString.Invariant($"{reason.Key} {reason.Count:0}"))
+            .ToList();
+        lines.Add("sends shed by the front's gate, by reason: " + (shed.Count == 0 ? "none" : string.Join(", ", shed)));
         return lines;
     }
 
@@ -91,7 +104,7 @@ public sealed class ServerStages
     }
 
     /// <summary>Each stage's cumulative bucket counts, summed over its label sets.</summary>
-    private static async Task<Dictionary<string, SortedDictionary<double, double>>?> ScrapeAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    private static async Task<Scrape?> ScrapeAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
     {
         string text;
         try
@@ -110,8 +123,14 @@ public sealed class ServerStages
         }
 
         var histograms = new Dictionary<string, SortedDictionary<double, double>>(StringComparer.Ordinal);
+        var shed = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
+            if (line.StartsWith(Refused, StringComparison.Ordinal) && Label(line, "reason") is { } reason && Value(line) is { } refused)
+            {
+                shed[reason] = shed.GetValueOrDefault(reason) + refused;
+            }
+
             foreach (var (metric, _, _) in Stages)
             {
                 if (line.StartsWith(metric + "_bucket{", StringComparison.Ordinal) && Bucket(line) is { } bucket)
@@ -122,25 +141,30 @@ public sealed class ServerStages
             }
         }
 
-        return histograms;
+        return new Scrape(histograms, shed);
+    }
+
+    private static string? Label(string line, string name)
+    {
+        var start = line.IndexOf(name + "=\"", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : line.IndexOf('"', start + name.Length + 2);
+        return end < 0 ? null : line[(start + name.Length + 2)..end];
+    }
+
+    private static double? Value(string line)
+    {
+        var fields = line[(line.LastIndexOf('}') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 0 && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
     /// <summary>The <c>le</c> label and the value of one bucket line, e.g. <c>name_bucket{a="b",le="0.005"} 42 1700000000</c>.</summary>
     private static (double UpperBound, double Count)? Bucket(string line)
     {
-        var le = line.IndexOf("le=\"", StringComparison.Ordinal);
-        var close = le < 0 ? -1 : line.IndexOf('"', le + 4);
-        var brace = line.LastIndexOf('}');
-        if (close < 0 || brace < 0)
+        if (Label(line, "le") is not { } bound || Value(line) is not { } count)
         {
             return null;
         }
 
-        var bound = line[(le + 4)..close];
-        var fields = line[(brace + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var upper = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
-        return fields.Length > 0 && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var count)
-            ? (upper, count)
-            : null;
+        return (bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture), count);
     }
 }

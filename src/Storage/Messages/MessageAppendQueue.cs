@@ -11,19 +11,24 @@ namespace Social.Storage.Messages;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Only one batch is in flight at a time, so the messages of a conversation commit in queue order,
-/// and the cost of a commit is shared by everything that arrived while the previous one ran: the
-/// busier the store, the larger the batches. The writer starts with the first append and stops
-/// on <see cref="DisposeAsync"/>, after storing what is still queued.
+/// With one batch in flight at a time (the default), the cost of a commit is shared by everything
+/// that arrived while the previous one ran: the busier the store, the larger the batches. With
+/// more (<c>batchesInFlight</c>), appends that arrive while batches run start the next batch at
+/// once instead of waiting for them, as long as their conversation has no batch in flight: a
+/// conversation's appends are held back until its batch has ended, so they still commit in queue
+/// order. The writer starts with the first append and stops on <see cref="DisposeAsync"/>, after
+/// storing what is still queued.
 /// </para>
 /// <para>
 /// When a conversation's messages are not stored, its later appends fail without being written
 /// until the conversation is reloaded (<see cref="Reload"/>); see <see cref="FailedConversations"/>.
 /// </para>
 /// </remarks>
-internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILogger logger) : IAsyncDisposable
+internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILogger logger, int batchesInFlight = 1) : IAsyncDisposable
 {
     public const int MaxBatchSize = 2000;
+
+    private readonly int _batchesInFlight = batchesInFlight >= 1 ? batchesInFlight : throw new ArgumentOutOfRangeException(nameof(batchesInFlight));
 
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
@@ -34,14 +39,14 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
     private long _nextTicket;
     private Task? _writerLoop;
     private bool _disposed;
-    private volatile bool _awaitingWriter;
+    private int _awaitingWriter;
     private int _waiting;
 
     /// <summary>Appends queued and not yet taken into a batch (tests read it to see who waits behind a batch in flight).</summary>
     internal int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>True while a batch has been handed to the writer and the queue waits for its answer, with nothing else left to do.</summary>
-    internal bool AwaitingWriter => _awaitingWriter;
+    internal bool AwaitingWriter => Volatile.Read(ref _awaitingWriter) > 0;
 
     /// <summary>
     /// Queues <paramref name="message"/> (with its conversation's creation, when given); the task
@@ -112,42 +117,107 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<PendingAppend>(MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
+        // Taken from the channel but held back: their conversation has a batch in flight.
+        var held = new List<PendingAppend>();
+        var busy = new HashSet<string>(StringComparer.Ordinal);
+        var running = new List<(Task Writing, List<PendingAppend> Batch)>(_batchesInFlight);
+        Task<bool>? readable = null;
+        var open = true;
+        while (true)
         {
-            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
+            while (running.Count < _batchesInFlight && TakeBatch(held, busy) is { Count: > 0 } batch)
             {
-                Interlocked.Decrement(ref _waiting);
-                batch.Add(pending);
+                foreach (var pending in batch)
+                {
+                    busy.Add(pending.Message.ConversationId);
+                }
+
+                running.Add((WriteOrFailBatchAsync(batch), batch));
             }
 
-            try
+            if (!open && running.Count == 0 && held.Count == 0)
             {
-                await WriteBatchAsync(batch);
+                return;
             }
-            catch (Exception ex)
+
+            // Wait for a batch to end, or for the next append when another batch could start.
+            var waits = running.ConvertAll(r => r.Writing);
+            if (open && running.Count < _batchesInFlight)
             {
-                // A bug, not a database error (the writer reports those): keep the loop alive.
-                LogUnexpectedFailure(logger, ex);
-                lock (_gate)
+                readable ??= _queue.Reader.WaitToReadAsync().AsTask();
+                waits.Add(readable);
+            }
+
+            await Task.WhenAny(waits);
+            if (readable is { IsCompleted: true })
+            {
+                open = await readable;
+                readable = null;
+            }
+
+            for (var i = running.Count - 1; i >= 0; i--)
+            {
+                if (running[i].Writing.IsCompleted)
                 {
-                    foreach (var pending in batch.Where(p => !p.Completion.Task.IsCompleted))
+                    foreach (var pending in running[i].Batch)
                     {
-                        _failed.Failed(pending.Message.ConversationId, _nextTicket);
-                        pending.Completion.TrySetException(MessageAppendException.Failed(pending.Message, ex));
+                        busy.Remove(pending.Message.ConversationId);
                     }
+
+                    running.RemoveAt(i);
                 }
             }
-
-            batch.Clear();
         }
     }
 
-    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    /// <summary>
+    /// The next batch: held appends whose conversation is free again, then queued ones, up to
+    /// <see cref="MaxBatchSize"/>; stale appends fail here instead of being written.
+    /// </summary>
+    private List<PendingAppend> TakeBatch(List<PendingAppend> held, HashSet<string> busy)
     {
-        var writable = new List<PendingAppend>(batch.Count);
+        var batch = new List<PendingAppend>();
+        if (held.Count > 0)
+        {
+            // A held append may not overtake an earlier one of its conversation that stays held.
+            var stillHeldConversations = new HashSet<string>(StringComparer.Ordinal);
+            var stillHeld = 0;
+            for (var i = 0; i < held.Count; i++)
+            {
+                var pending = held[i];
+                var conversationId = pending.Message.ConversationId;
+                if (batch.Count < MaxBatchSize && !busy.Contains(conversationId) && !stillHeldConversations.Contains(conversationId))
+                {
+                    batch.Add(pending);
+                }
+                else
+                {
+                    stillHeldConversations.Add(conversationId);
+                    held[stillHeld++] = pending;
+                }
+            }
+
+            held.RemoveRange(stillHeld, held.Count - stillHeld);
+        }
+
+        long? lastRead = null;
+        while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
+        {
+            lastRead = pending.Ticket;
+            if (busy.Contains(pending.Message.ConversationId) || held.Exists(h => h.Message.ConversationId == pending.Message.ConversationId))
+            {
+                held.Add(pending);
+            }
+            else
+            {
+                batch.Add(pending);
+            }
+        }
+
+        Interlocked.Add(ref _waiting, -batch.Count);
         lock (_gate)
         {
+            var writable = new List<PendingAppend>(batch.Count);
             foreach (var pending in batch)
             {
                 if (_failed.IsStale(pending.Message.ConversationId, pending.Ticket))
@@ -160,26 +230,55 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
                 }
             }
 
-            _failed.Taken(batch[^1].Ticket + 1);
-        }
+            // Held appends are not taken yet: a reload must still find them stale.
+            if (held.Count > 0)
+            {
+                _failed.Taken(held[0].Ticket);
+            }
+            else if (lastRead is { } last)
+            {
+                _failed.Taken(last + 1);
+            }
 
-        if (writable.Count == 0)
+            return writable;
+        }
+    }
+
+    private async Task WriteOrFailBatchAsync(List<PendingAppend> batch)
+    {
+        try
         {
-            return;
+            await WriteBatchAsync(batch);
         }
+        catch (Exception ex)
+        {
+            // A bug, not a database error (the writer reports those): keep the loop alive.
+            LogUnexpectedFailure(logger, ex);
+            lock (_gate)
+            {
+                foreach (var pending in batch.Where(p => !p.Completion.Task.IsCompleted))
+                {
+                    _failed.Failed(pending.Message.ConversationId, _nextTicket);
+                    pending.Completion.TrySetException(MessageAppendException.Failed(pending.Message, ex));
+                }
+            }
+        }
+    }
 
+    private async Task WriteBatchAsync(List<PendingAppend> writable)
+    {
         using var span = MessageStoreTelemetry.StartBatch(writable, static p => p.Trace);
         var started = MessageStoreTelemetry.Start();
         var writing = writer.WriteAsync([.. writable.Select(p => p.Message)], Creations(writable));
         IReadOnlyDictionary<string, Exception> failures;
-        _awaitingWriter = true;
+        Interlocked.Increment(ref _awaitingWriter);
         try
         {
             failures = await writing;
         }
         finally
         {
-            _awaitingWriter = false;
+            Interlocked.Decrement(ref _awaitingWriter);
         }
         MessageStoreTelemetry.BatchWritten(started, writable.Count, failures.Count == 0 ? writable.Count : writable.Count(p => !failures.ContainsKey(p.Message.ConversationId)));
 

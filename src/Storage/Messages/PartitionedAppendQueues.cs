@@ -12,10 +12,10 @@ internal sealed class PartitionedAppendQueues : IAsyncDisposable
 {
     private readonly MessageAppendQueue[] _queues;
 
-    public PartitionedAppendQueues(int count, Func<IMessageBatchWriter> writer, ILogger logger)
+    public PartitionedAppendQueues(int count, Func<IMessageBatchWriter> writer, ILogger logger, int batchesInFlight = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        _queues = [.. Enumerable.Range(0, count).Select(_ => new MessageAppendQueue(writer(), logger))];
+        _queues = [.. Enumerable.Range(0, count).Select(_ => new MessageAppendQueue(writer(), logger, batchesInFlight))];
     }
 
     public Task AppendAsync(StoredMessage message, NewConversation? creates = null) => QueueOf(message.ConversationId).AppendAsync(message, creates);

@@ -102,14 +102,14 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
     {
     }
 
-    internal PostgresMessageStore(NpgsqlDataSource dataSource, ILogger<PostgresMessageStore> logger, int appendWriters)
+    internal PostgresMessageStore(NpgsqlDataSource dataSource, ILogger<PostgresMessageStore> logger, int appendWriters, int batchesInFlight = 1)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(appendWriters, 1);
 
         _dataSource = dataSource;
-        _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger);
+        _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger, batchesInFlight);
         _existence = new ConversationExistenceProbe(dataSource, logger);
     }
 

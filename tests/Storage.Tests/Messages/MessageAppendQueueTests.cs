@@ -16,14 +16,24 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
     private readonly ScriptedWriter _writer = new();
     private readonly MessageAppendQueue _queue;
 
-    public MessageAppendQueueTests() => _queue = new MessageAppendQueue(_writer, NullLogger.Instance);
+    // The same queue with two batches in flight at once.
+    private readonly ScriptedWriter _pipelinedWriter = new();
+    private readonly MessageAppendQueue _pipelined;
+
+    public MessageAppendQueueTests()
+    {
+        _queue = new MessageAppendQueue(_writer, NullLogger.Instance);
+        _pipelined = new MessageAppendQueue(_pipelinedWriter, NullLogger.Instance, batchesInFlight: 2);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         _writer.CompleteEverythingFromNowOn();
+        _pipelinedWriter.CompleteEverythingFromNowOn();
         await _queue.DisposeAsync();
+        await _pipelined.DisposeAsync();
     }
 
     [Fact]
@@ -143,6 +153,82 @@ public sealed class MessageAppendQueueTests : IAsyncLifetime
         Assert.True(first.IsCompletedSuccessfully);
         Assert.True(queued.IsCompletedSuccessfully);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.AppendAsync(Message("c", 3)));
+    }
+
+    [Fact]
+    public async Task With_two_batches_in_flight_an_append_to_another_conversation_does_not_wait_for_the_first_batch()
+    {
+        var first = _pipelined.AppendAsync(Message("a", 1));
+        var firstBatch = await _pipelinedWriter.NextBatchAsync();
+        var other = _pipelined.AppendAsync(Message("b", 1));
+
+        var secondBatch = await _pipelinedWriter.NextBatchAsync(); // while the first is still in flight
+        Assert.Equal([("b", 1L)], secondBatch.Messages.Select(m => (m.ConversationId, m.Seq)));
+        secondBatch.Store();
+        await other;
+        Assert.False(first.IsCompleted);
+        firstBatch.Store();
+        await first;
+    }
+
+    [Fact]
+    public async Task Appends_to_a_conversation_with_a_batch_in_flight_wait_for_it_and_keep_their_order()
+    {
+        var first = _pipelined.AppendAsync(Message("a", 1));
+        var firstBatch = await _pipelinedWriter.NextBatchAsync();
+        var held = new[] { _pipelined.AppendAsync(Message("a", 2)), _pipelined.AppendAsync(Message("a", 3)) };
+        var other = _pipelined.AppendAsync(Message("b", 1));
+
+        var secondBatch = await _pipelinedWriter.NextBatchAsync();
+        Assert.Equal([("b", 1L)], secondBatch.Messages.Select(m => (m.ConversationId, m.Seq)));
+        var later = _pipelined.AppendAsync(Message("a", 4)); // behind the held ones, also once "a" is free
+        firstBatch.Store();
+
+        var thirdBatch = await _pipelinedWriter.NextBatchAsync();
+        Assert.Equal([("a", 2L), ("a", 3L), ("a", 4L)], thirdBatch.Messages.Select(m => (m.ConversationId, m.Seq)));
+        thirdBatch.Store();
+        secondBatch.Store();
+        await Task.WhenAll([first, other, later, .. held]);
+    }
+
+    [Fact]
+    public async Task Appends_held_behind_a_failed_batch_of_their_conversation_fail_without_being_written()
+    {
+        var failing = _pipelined.AppendAsync(Message("bad", 1));
+        var firstBatch = await _pipelinedWriter.NextBatchAsync();
+        var heldBehind = _pipelined.AppendAsync(Message("bad", 2));
+        var other = _pipelined.AppendAsync(Message("other", 1));
+        var secondBatch = await _pipelinedWriter.NextBatchAsync();
+
+        firstBatch.Fail("bad", new InvalidOperationException("boom"));
+        await Assert.ThrowsAsync<MessageAppendException>(() => failing);
+        Assert.Null((await Assert.ThrowsAsync<MessageAppendException>(() => heldBehind)).InnerException);
+        secondBatch.Store();
+        await other;
+
+        var after = _pipelined.AppendAsync(Message("other", 2));
+        var nextBatch = await _pipelinedWriter.NextBatchAsync();
+        Assert.Equal([("other", 2L)], nextBatch.Messages.Select(m => (m.ConversationId, m.Seq))); // "bad" 2 was never written
+        nextBatch.Store();
+        await after;
+    }
+
+    [Fact]
+    public async Task Disposing_a_pipelined_queue_writes_the_held_appends_too()
+    {
+        var first = _pipelined.AppendAsync(Message("c", 1));
+        var firstBatch = await _pipelinedWriter.NextBatchAsync();
+        var held = _pipelined.AppendAsync(Message("c", 2));
+
+        var disposing = _pipelined.DisposeAsync().AsTask();
+        firstBatch.Store();
+        var heldBatch = await _pipelinedWriter.NextBatchAsync();
+        Assert.Equal([("c", 2L)], heldBatch.Messages.Select(m => (m.ConversationId, m.Seq)));
+        heldBatch.Store();
+        await disposing;
+
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(held.IsCompletedSuccessfully);
     }
 
     private static StoredMessage Message(string conversationId, long seq) =>

@@ -163,6 +163,67 @@ public sealed class PostgresMessageStoreTests : MessageStoreContract
     }
 
     [Fact]
+    public async Task With_batches_in_flight_in_parallel_a_blocked_batch_holds_up_only_its_own_conversation()
+    {
+        await using var store = new PostgresMessageStore(DataSource, NullLogger<PostgresMessageStore>.Instance, appendWriters: 1, batchesInFlight: 2);
+        var others = Enumerable.Range(0, 3).Select(i => $"q{i}").ToList();
+        await EnsureAsync(["first", .. others]);
+
+        List<Task> held, free;
+        await using (var holder = await HoldRowAsync("first", 1))
+        {
+            var first = store.AppendAsync(Message("first", 1, "alice", "bob"));
+            await WaitForBlockedInsertAsync();
+            held = [first, .. Enumerable.Range(2, 4).Select(seq => store.AppendAsync(Message("first", seq, "alice", "bob")))];
+            free = [.. Enumerable.Range(1, 5).SelectMany(seq => others.Select(c => store.AppendAsync(Message(c, seq, "alice", "bob"))))];
+
+            // The same writer's second batch commits while its first waits for the lock; the
+            // blocked conversation's later appends wait behind it.
+            await Task.WhenAll(free).WaitAsync(WaitLimit);
+            Assert.DoesNotContain(held, t => t.IsCompleted);
+            await holder.ReleaseAsync();
+        }
+
+        await Task.WhenAll(held).WaitAsync(WaitLimit);
+        foreach (var conversation in others.Append("first"))
+        {
+            var page = await store.ReadPageAsync(conversation, null, 0, 100);
+            Assert.Equal([1L, 2, 3, 4, 5], page.Select(m => m.Seq));
+        }
+    }
+
+    [Fact]
+    public async Task With_batches_in_flight_in_parallel_every_append_of_a_burst_commits_in_order()
+    {
+        await using var store = new PostgresMessageStore(DataSource, NullLogger<PostgresMessageStore>.Instance, appendWriters: 2, batchesInFlight: 3);
+        var conversations = Enumerable.Range(0, 40).Select(i => $"burst{i}").ToList();
+        await EnsureAsync(conversations);
+
+        // Each conversation's appends in seq order, as its grain issues them, all conversations at once.
+        var appends = conversations.Select(c => Task.Run(async () =>
+        {
+            var mine = new List<Task>();
+            for (var seq = 1; seq <= 25; seq++)
+            {
+                mine.Add(store.AppendAsync(Message(c, seq, "alice", "bob")));
+                if (seq % 5 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+
+            await Task.WhenAll(mine);
+        })).ToList();
+        await Task.WhenAll(appends).WaitAsync(WaitLimit);
+
+        foreach (var conversation in conversations)
+        {
+            var page = await store.ReadPageAsync(conversation, null, 0, 100);
+            Assert.Equal(Enumerable.Range(1, 25).Select(seq => (long)seq), page.Select(m => m.Seq));
+        }
+    }
+
+    [Fact]
     public async Task A_batch_holds_at_most_two_thousand_messages()
     {
         await EnsureAsync(["first", "bulk"]);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Orleans.Concurrency;
 using Orleans.Providers;
 
@@ -9,10 +10,12 @@ namespace Social.Grains.Realtime;
 /// empty queue waits up to <see cref="LongestWait"/> for the next event instead of answering
 /// at once. The pulling agent reads again as soon as a read returns events, so an event reaches
 /// it when it is enqueued rather than at the agent's next poll. Reentrant, so enqueues run while
-/// a read waits; every turn still runs on the activation's one thread.
+/// a read waits; every turn still runs on the activation's one thread. Once the process begins
+/// to stop, reads answer at once: a read still waiting when the silo stops would be cancelled,
+/// and every pulling agent would log that as an error.
 /// </summary>
 [Reentrant]
-public sealed class WakingStreamQueueGrain : Grain, IMemoryStreamQueueGrain, IGrainMigrationParticipant
+public sealed class WakingStreamQueueGrain(IHostApplicationLifetime lifetime) : Grain, IMemoryStreamQueueGrain, IGrainMigrationParticipant
 {
     /// <summary>
     /// Bounded well below grain call timeouts, so an agent that is stopping (its queue moving to
@@ -45,12 +48,14 @@ public sealed class WakingStreamQueueGrain : Grain, IMemoryStreamQueueGrain, IGr
 
     public async Task<List<MemoryMessageData>> Dequeue(int maxCount)
     {
-        if (_events.Count == 0 && maxCount != 0)
+        var stopping = lifetime.ApplicationStopping;
+        if (_events.Count == 0 && maxCount != 0 && !stopping.IsCancellationRequested)
         {
-            _eventArrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var arrived = _eventArrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var stop = stopping.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), arrived);
 
-            // Back on the activation's scheduler whether an event came or the wait ran out.
-            await _eventArrived.Task.WaitAsync(LongestWait)
+            // Back on the activation's scheduler whether an event came, the wait ran out or the process is stopping.
+            await arrived.Task.WaitAsync(LongestWait)
                 .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
         }
 

@@ -26,6 +26,10 @@ public sealed class InProcessSilo : IAsyncDisposable
     public static async Task<InProcessSilo> StartAsync(string connectionString, CancellationToken cancellationToken, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        // Settings to compare, as the server takes them (e.g. Social__Storage__MessageAppendWriters=4);
+        // the ones below are the tester's own and win.
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Social"] = connectionString,

@@ -121,6 +121,10 @@ public sealed class ProfileSettingsTests(SharedServer server)
         first.UseAccessToken(alice.Auth.ToAccessToken());
         second.UseAccessToken(alice.Auth.ToAccessToken());
 
+        // Open both connections first, so the two changes reach the server together (one arriving
+        // after the other finished would rightly be refused as an ended session, 401).
+        await Task.WhenAll(first.Users.GetMeAsync(), second.Users.GetMeAsync());
+
         var changes = new[] { (first, "first new password"), (second, "second new password") }
             .Select(async change =>
             {

@@ -57,10 +57,10 @@ public sealed class SocialClient : IDisposable
     /// <summary>The server's address.</summary>
     public Uri BaseAddress => Options.BaseAddress!;
 
-    /// <summary>Registration and sign-in.</summary>
+    /// <summary>Registration, sign-in and the password change.</summary>
     public AuthClient Auth { get; }
 
-    /// <summary>The caller, profiles and search.</summary>
+    /// <summary>The caller, the display name, profiles and search.</summary>
     public UsersClient Users { get; }
 
     /// <summary>Friend requests, friendships and blocks.</summary>
@@ -96,6 +96,13 @@ public sealed class SocialClient : IDisposable
 
     /// <summary>The current token, refreshed first when it is about to expire.</summary>
     public ValueTask<string?> GetAccessTokenAsync(CancellationToken cancellationToken = default) => Tokens.GetAsync(cancellationToken);
+
+    /// <summary>True when <c>GET /health/live</c> answers 200 (the server's process is up).</summary>
+    public async Task<bool> IsLiveAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await Transport.SendAsync(HttpMethod.Get, "/health/live", content: null, headers: null, authenticated: false, cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
 
     /// <summary>True when <c>GET /health/ready</c> answers 200 (the cluster and storage answer).</summary>
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)

@@ -9,6 +9,8 @@ namespace Social.Client;
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(AuthResult))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(ChangeDisplayNameRequest))]
 [JsonSerializable(typeof(SetPlanRequest))]
 [JsonSerializable(typeof(CurrentUser))]
 [JsonSerializable(typeof(UserProfile))]

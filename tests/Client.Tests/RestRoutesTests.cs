@@ -142,9 +142,10 @@ public sealed class RestRoutesTests(SharedServer server)
     }
 
     [Fact]
-    public async Task Health_ready_answers()
+    public async Task Health_live_and_ready_answer()
     {
         using var client = server.CreateSocialClient();
+        Assert.True(await client.IsLiveAsync());
         Assert.True(await client.IsReadyAsync());
     }
 }

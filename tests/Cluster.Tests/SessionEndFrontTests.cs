@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Social.Client;
 using Xunit.Abstractions;
 
@@ -47,16 +44,8 @@ public sealed class SessionEndFrontTests(ITestOutputHelper output)
             using var socketDisposal = socket;
             Assert.Equal("auth_ok", answer.GetProperty("type").GetString());
 
-            // The client has no call for the password change: sent by hand, with alice's token.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var change = new HttpRequestMessage(HttpMethod.Post, "/api/users/me/password")
-            {
-                Content = JsonContent.Create(new { currentPassword = TestUsers.Password, newPassword = NewPassword }),
-            };
-            change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", alice.AccessToken);
-            using var changed = await alice.Client.Http.SendAsync(change, ct);
-            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-            var renewedToken = (await changed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+            var renewedToken = (await alice.Client.Auth.ChangePasswordAsync(TestUsers.Password, NewPassword, ct)).AccessToken;
 
             await hubClosed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
             output.WriteLine($"MEASURED the other front's hub connection closed {clock.Elapsed.TotalMilliseconds:F0} ms after the change answered");

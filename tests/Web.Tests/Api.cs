@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Social.Client;
 
 namespace Social.Web.Tests;
@@ -15,14 +14,6 @@ public static class Api
     /// <summary>Signs up a fresh user (username starting with <paramref name="name"/>).</summary>
     public static Task<TestUser> RegisterAsync(this WebServer server, string name, string? displayName = null) =>
         TestUsers.SignUpAsync(server.CreateSocialClient(), name, displayName);
-
-    /// <summary>A raw HttpClient acting as <paramref name="user"/>, for checks on status codes.</summary>
-    public static HttpClient ClientFor(this WebServer server, TestUser user)
-    {
-        var client = server.CreateLoopbackClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
-        return client;
-    }
 
     public static Task MakeFriendsAsync(this WebServer server, TestUser a, TestUser b) => TestUsers.BefriendAsync(a, b);
 

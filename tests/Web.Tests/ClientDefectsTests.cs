@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using Social.Client;
 
 namespace Social.Web.Tests;
 
@@ -77,11 +77,11 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
     public async Task A_locked_out_sign_in_says_how_many_minutes_to_wait()
     {
         var alice = await Server.RegisterAsync("alice");
-        using (var client = Server.CreateLoopbackClient())
+        using (var client = Server.CreateSocialClient())
         {
             for (var i = 0; i < 10; i++)
             {
-                await client.PostAsJsonAsync("/api/auth/login", new { username = alice.Username, password = "wrong password" });
+                await Assert.ThrowsAsync<SocialApiException>(() => client.Auth.LoginAsync(alice.Username, "wrong password"));
             }
         }
 
@@ -173,9 +173,8 @@ public sealed class ClientDefectsTests(BrowserFixture browser, SharedServer shar
         var tag = Guid.NewGuid().ToString("N")[..5];
         for (var i = 0; i < 22; i++)
         {
-            using var client = Server.CreateLoopbackClient();
-            var response = await client.PostAsJsonAsync("/api/auth/register", new { username = $"t{tag}{i:00}", password = TestUsers.Password });
-            Assert.True(response.IsSuccessStatusCode);
+            using var client = Server.CreateSocialClient();
+            await TestUsers.RegisterAsync(client, $"t{tag}{i:00}");
         }
 
         var me = await SignedInAsync(await Server.RegisterAsync("seeker"));

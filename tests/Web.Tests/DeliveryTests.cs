@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Social.Testing.Waiting;
 
@@ -215,10 +212,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         await a.Composer.FillAsync("Still there?");
         await a.Composer.PressAsync("Enter");
         await Expect(a.Pending.First).ToHaveAttributeAsync("data-state", "waiting");
-        using (var asBob = Server.ClientFor(bob))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, (await asBob.DeleteAsync(new Uri($"/api/friends/{alice.UserId}", UriKind.Relative))).StatusCode);
-        }
+        await bob.Client.Friends.UnfriendAsync(alice.UserId);
 
         await a.Page.Context.SetOfflineAsync(false);
         var failed = a.Pending.First;
@@ -253,8 +247,8 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         var context = await _pages.NewContextAsync();
         var friends = await OpenAsync(context);
         await friends.SignInAsync(alice);
-        await PostAsync(alice, $"/api/friends/request/{rita.UserId}");
-        await PostAsync(carl, $"/api/friends/request/{alice.UserId}");
+        await alice.Client.Friends.RequestAsync(rita.UserId);
+        await carl.Client.Friends.RequestAsync(alice.UserId);
         await friends.GoToFriendsAsync();
         await friends.SearchAsync(rita.Username);
         var ritaRow = SocialPage.Person(friends.SearchResults, rita.Username);
@@ -273,13 +267,13 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         await Expect(chat.Composer).ToBeDisabledAsync();
 
         // Rita rejects: "Request sent" turns back into "Send request", live.
-        await PostAsync(rita, $"/api/friends/reject/{alice.UserId}");
+        await rita.Client.Friends.RejectAsync(alice.UserId);
         await Expect(ritaRow.GetByRole(AriaRole.Button, new() { Name = "Send request" })).ToBeVisibleAsync();
         await Expect(ritaRow).Not.ToContainTextAsync("Request sent");
         await Expect(SocialPage.Person(sent, rita.Username)).ToHaveCountAsync(0);
 
         // Carl cancels: his request leaves the list and the badge, the profile and the chat stop offering Accept.
-        await PostAsync(carl, $"/api/friends/cancel/{alice.UserId}");
+        await carl.Client.Friends.CancelAsync(alice.UserId);
         await Expect(SocialPage.Person(incoming, carl.Username)).ToHaveCountAsync(0);
         await Expect(friends.RequestsBadge).ToBeHiddenAsync();
         await Expect(profile.Page.GetByRole(AriaRole.Button, new() { Name = "Send friend request" })).ToBeVisibleAsync();
@@ -291,10 +285,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         await chat.Page.GotoAsync($"/#/chat/{ursula.UserId}");
         await Expect(chat.Composer).ToBeEnabledAsync();
         await Expect(SocialPage.Person(friends.FriendList, ursula.Username)).ToBeVisibleAsync();
-        using (var asUrsula = Server.ClientFor(ursula))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, (await asUrsula.DeleteAsync(new Uri($"/api/friends/{alice.UserId}", UriKind.Relative))).StatusCode);
-        }
+        await ursula.Client.Friends.UnfriendAsync(alice.UserId);
 
         await Expect(chat.Composer).ToBeDisabledAsync();
         await Expect(chat.Page.Locator(".chat-banner")).ToContainTextAsync("not friends");
@@ -303,7 +294,7 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
         // Bea blocks Alice: to Alice it reads like Bea went away; the box closes.
         await chat.Page.GotoAsync($"/#/chat/{bea.UserId}");
         await Expect(chat.Composer).ToBeEnabledAsync();
-        await PostAsync(bea, $"/api/friends/block/{alice.UserId}");
+        await bea.Client.Friends.BlockAsync(alice.UserId);
         await Expect(chat.Composer).ToBeDisabledAsync();
         await Expect(chat.Page.Locator(".chat-banner")).ToContainTextAsync("not available");
         await Expect(SocialPage.Person(friends.FriendList, bea.Username)).ToHaveCountAsync(0);
@@ -318,22 +309,11 @@ public sealed class DeliveryTests(BrowserFixture browser, SharedServer shared) :
     }
 
     /// <summary>The conversation's messages as the server stored them, in seq order.</summary>
-    private async Task<string[]> HistoryAsync(TestUser from, TestUser to)
+    private static async Task<string[]> HistoryAsync(TestUser from, TestUser to)
     {
-        using var client = Server.ClientFor(from);
-        var conversation = await client.GetFromJsonAsync<JsonElement>($"/api/messages/conversations/with/{to.UserId}");
-        var id = conversation.GetProperty("conversationId").GetString();
-        var page = await client.GetFromJsonAsync<JsonElement>($"/api/messages/{id}?limit=100");
-        return [.. page.GetProperty("items").EnumerateArray()
-            .OrderBy(m => m.GetProperty("seq").GetInt64())
-            .Select(m => m.GetProperty("content").GetString()!)];
-    }
-
-    private async Task PostAsync(TestUser user, string path)
-    {
-        using var client = Server.ClientFor(user);
-        var response = await client.PostAsync(new Uri(path, UriKind.Relative), null);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var conversationId = await from.Client.Messages.GetConversationIdAsync(to.UserId);
+        var page = await from.Client.Messages.GetHistoryAsync(conversationId, limit: 100);
+        return [.. page.Items.OrderBy(m => m.Seq).Select(m => m.Content)];
     }
 
     private async Task<(TestUser Alice, TestUser Bob)> FriendsAsync()

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Social.Client;
 using Social.Testing.Waiting;
 
 namespace Social.Web.Tests;
@@ -292,9 +291,8 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         // live friend_request_cancelled would remove it at once, so its reload is held back until
         // Accept is clicked): Accept says there is nothing to accept.
         var carol = await Server.RegisterAsync("carol", "Carol");
-        using (var asCarol = Server.ClientFor(carol))
         {
-            Assert.Equal(HttpStatusCode.OK, (await asCarol.PostAsync(new Uri($"/api/friends/request/{alice.UserId}", UriKind.Relative), null)).StatusCode);
+            Assert.Equal(FriendStatuses.Pending, (await carol.Client.Friends.RequestAsync(alice.UserId)).Status);
             await a.GoToFriendsAsync();
             var incoming = a.Page.GetByRole(AriaRole.List, new() { Name = "Incoming requests" });
             await Expect(SocialPage.Person(incoming, carol.Username)).ToBeVisibleAsync();
@@ -304,7 +302,7 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
                 accepted |= route.Request.Url.Contains("/accept/", StringComparison.Ordinal);
                 await (!accepted && route.Request.Url.Contains("/list", StringComparison.Ordinal) ? route.AbortAsync() : route.ContinueAsync());
             });
-            Assert.Equal(HttpStatusCode.NoContent, (await asCarol.PostAsync(new Uri($"/api/friends/cancel/{alice.UserId}", UriKind.Relative), null)).StatusCode);
+            await carol.Client.Friends.CancelAsync(alice.UserId);
             await SocialPage.Person(incoming, carol.Username).GetByRole(AriaRole.Button, new() { Name = "Accept Carol" }).ClickAsync();
             await Expect(a.Page.Locator(".error[data-code='no_pending_request']")).ToHaveTextAsync("There is no pending request any more.");
             await Expect(SocialPage.Person(incoming, carol.Username)).ToHaveCountAsync(0);
@@ -312,19 +310,22 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         }
 
         // Use up the friend-request allowance, then the page's request is refused with the wait.
-        using (var asAlice = Server.ClientFor(alice))
+        var refused = false;
+        for (var i = 0; i < 10 && !refused; i++)
         {
-            var refused = false;
-            for (var i = 0; i < 10 && !refused; i++)
+            var someone = await Server.RegisterAsync("dave");
+            try
             {
-                var someone = await Server.RegisterAsync("dave");
-                var response = await asAlice.PostAsync(new Uri($"/api/friends/request/{someone.UserId}", UriKind.Relative), null);
-                refused = response.StatusCode == HttpStatusCode.TooManyRequests;
-                Assert.True(refused || response.StatusCode == HttpStatusCode.OK, $"request: {(int)response.StatusCode}");
+                await alice.Client.Friends.RequestAsync(someone.UserId);
             }
-
-            Assert.True(refused, "The friend-request limit was never reached.");
+            catch (SocialApiException refusal) when (refusal.Status == 429)
+            {
+                Assert.Equal(ErrorCodes.RateLimited, refusal.Code);
+                refused = true;
+            }
         }
+
+        Assert.True(refused, "The friend-request limit was never reached.");
 
         var erin = await Server.RegisterAsync("erin", "Erin");
         await a.SearchAsync(erin.Username);
@@ -341,12 +342,7 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
     {
         var alice = await Server.RegisterAsync("alice", "Alice");
         var carol = await Server.RegisterAsync("carol", "Carol");
-        using (var admin = Server.CreateLoopbackClient())
-        {
-            admin.DefaultRequestHeaders.Add("X-Admin-Key", WebServer.AdminKey);
-            var response = await admin.PutAsJsonAsync($"/api/admin/users/{alice.UserId}/plan", new { plan = "pro" });
-            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        }
+        await alice.Client.Admin.SetPlanAsync(WebServer.AdminKey, alice.UserId, Plans.Pro);
 
         var a = await OpenAsync();
         await a.SignInAsync(alice);
@@ -433,16 +429,12 @@ public sealed partial class WebClientTests(BrowserFixture browser, SharedServer 
         for (var i = 0; i < 3; i++)
         {
             var fan = await Server.RegisterAsync($"fan{i}", $"Fan {i}");
-            using var asFan = Server.ClientFor(fan);
-            Assert.Equal(HttpStatusCode.OK, (await asFan.PostAsync(new Uri($"/api/friends/request/{alice.UserId}", UriKind.Relative), null)).StatusCode);
+            Assert.Equal(FriendStatuses.Pending, (await fan.Client.Friends.RequestAsync(alice.UserId)).Status);
             fans.Add(fan);
         }
 
         var pest = await Server.RegisterAsync("pest", "Pest");
-        using (var asPest = Server.ClientFor(pest))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await asPest.PostAsync(new Uri($"/api/friends/request/{alice.UserId}", UriKind.Relative), null)).StatusCode);
-        }
+        Assert.Equal(FriendStatuses.Pending, (await pest.Client.Friends.RequestAsync(alice.UserId)).Status);
 
         var shy = await Server.RegisterAsync("shy", "Shy");
         var a = await OpenAsync();

@@ -1,4 +1,4 @@
-using System.Net;
+using Social.Client;
 using Social.Testing.Server;
 using Social.Testing.Waiting;
 
@@ -31,7 +31,7 @@ public sealed class WebServer : SocialTestServer
         });
         try
         {
-            using var client = server.CreateLoopbackClient();
+            using var client = server.CreateSocialClient();
             await Eventually.WaitUntilAsync(async () => await IsReadyAsync(client), "the server is ready", TimeSpan.FromSeconds(60));
             return server;
         }
@@ -42,19 +42,11 @@ public sealed class WebServer : SocialTestServer
         }
     }
 
-    /// <summary>A plain HTTP client for raw requests to this server.</summary>
-    public HttpClient CreateLoopbackClient()
-    {
-        var client = CreateHttpClient();
-        client.Timeout = TimeSpan.FromSeconds(30);
-        return client;
-    }
-
-    private static async Task<bool> IsReadyAsync(HttpClient client)
+    private static async Task<bool> IsReadyAsync(SocialClient client)
     {
         try
         {
-            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+            return await client.IsReadyAsync();
         }
         catch (HttpRequestException)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Social.WebFront.Tests;
 
@@ -26,17 +25,16 @@ public sealed class ConnectionLimitTests(KestrelApiFactory server)
             Assert.Equal("too_many_connections", answer.GetProperty("code").GetString());
 
             var closedWith = new TaskCompletionSource<Exception?>();
-            await using var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-                .Build();
-            hub.Closed += error =>
+            // The kit's bare hub connection: Social.Client's SocialConnection would only retry.
+            await using var hub = EventRecorder.Create(server.BaseAddress, user.AccessToken);
+            hub.Connection.Closed += error =>
             {
                 closedWith.TrySetResult(error);
                 return Task.CompletedTask;
             };
             try
             {
-                await hub.StartAsync();
+                await hub.Connection.StartAsync();
                 var error = await closedWith.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("too_many_connections", error?.Message, StringComparison.Ordinal);
             }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 
 namespace Social.WebFront.Tests;
 
@@ -39,27 +39,25 @@ public sealed class OverloadTests(OverloadTests.TinyCapacityServer server) : ICl
         }
 
         var hubSender = pairs[0];
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(hubSender.From.AccessToken))
-            .Build();
+        await using var hub = hubSender.From.Client.Connect();
         await hub.StartAsync();
 
         // 400 REST sends at once, with a hub connection sending alongside.
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var refused = new ConcurrentBag<(int Pair, string ClientId)>();
-        var hubOutcomes = new ConcurrentBag<string>();
+        var hubOutcomes = new ConcurrentBag<(string Code, TimeSpan? RetryAfter)>();
         var hubSends = Task.Run(async () =>
         {
             for (var i = 0; i < 40; i++)
             {
                 try
                 {
-                    await hub.InvokeAsync<JsonElement>("SendMessage", new { recipientId = hubSender.To.UserId, content = $"hub {i}", clientMessageId = $"hub-{i}" });
-                    hubOutcomes.Add("ok");
+                    await hub.SendMessageAsync(new SendMessageRequest(hubSender.To.UserId, $"hub {i}", $"hub-{i}"));
+                    hubOutcomes.Add(("ok", null));
                 }
-                catch (HubException exception)
+                catch (SocialApiException refusal) when (refusal.InnerException is HubException)
                 {
-                    hubOutcomes.Add(exception.Message[(exception.Message.IndexOf("HubException: ", StringComparison.Ordinal) + 14)..]);
+                    hubOutcomes.Add((refusal.Code, refusal.RetryAfter));
                 }
             }
         });
@@ -81,7 +79,7 @@ public sealed class OverloadTests(OverloadTests.TinyCapacityServer server) : ICl
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"unexpected {status}"));
         Assert.Contains(HttpStatusCode.ServiceUnavailable, statuses);
         Assert.Contains(HttpStatusCode.Created, statuses);
-        Assert.All(hubOutcomes, outcome => Assert.True(outcome == "ok" || outcome.StartsWith("unavailable: ", StringComparison.Ordinal), outcome));
+        Assert.All(hubOutcomes, outcome => Assert.True(outcome is ("ok", null) or (ErrorCodes.Unavailable, { TotalSeconds: > 0 }), outcome.ToString()));
 
         // Once the load drops, the refused sends go through on retry, each stored once.
         foreach (var (pair, clientId) in refused)

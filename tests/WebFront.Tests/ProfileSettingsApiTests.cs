@@ -201,8 +201,8 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
     {
         var alice = await RegisterAsync();
         var hubClosed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var oldHub = await ConnectHubAsync(alice);
-        oldHub.Closed += error =>
+        await using var oldHub = await EventRecorder.ConnectAsync(server.BaseAddress, alice.AccessToken);
+        oldHub.Connection.Closed += error =>
         {
             hubClosed.TrySetResult(error);
             return Task.CompletedTask;
@@ -220,16 +220,13 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
         Assert.Equal("session_ended", oldSocket.CloseStatusDescription);
 
         // The old token cannot come back; the new one connects and stays.
-        await using var again = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken))
-            .Build();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAnyAsync<HttpRequestException>(() => again.StartAsync())).StatusCode);
-        await using var newHub = await ConnectHubAsync(renewed);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAnyAsync<HttpRequestException>(() => EventRecorder.ConnectAsync(server.BaseAddress, alice.AccessToken))).StatusCode);
+        await using var newHub = await EventRecorder.ConnectAsync(server.BaseAddress, renewed.AccessToken);
         using var newSocket = await ConnectSocketAsync(renewed);
         var bob = await RegisterAsync();
         await As(bob).PostAsync($"/api/friends/request/{alice.UserId}", null);
         Assert.Equal("friend_request", (await newSocket.ReceiveAsync(Timeout)).GetProperty("type").GetString());
-        Assert.Equal(HubConnectionState.Connected, newHub.State);
+        Assert.Equal(HubConnectionState.Connected, newHub.Connection.State);
     }
 
     [Fact]
@@ -239,15 +236,6 @@ public sealed class ProfileSettingsApiTests(KestrelApiFactory server)
 
         Assert.True(paths.GetProperty("/api/users/me").TryGetProperty("patch", out _));
         Assert.True(paths.GetProperty("/api/users/me/password").TryGetProperty("post", out _));
-    }
-
-    private async Task<HubConnection> ConnectHubAsync(TestUser user)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 
     private async Task<RawSocket> ConnectSocketAsync(TestUser user)

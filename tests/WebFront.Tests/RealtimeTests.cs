@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Social.Client;
 using Social.WebFront.Realtime;
 
 namespace Social.WebFront.Tests;
@@ -13,7 +13,8 @@ namespace Social.WebFront.Tests;
 public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
-    private readonly List<HubConnection> _connections = [];
+    private readonly List<IAsyncDisposable> _connections = [];
+    private readonly List<SocialClient> _clients = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -23,27 +24,37 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         {
             await connection.DisposeAsync();
         }
+
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
     }
 
     private Task<(HttpClient Client, TestUser User)> SignUpAsync() => RawHttp.SignUpAsync(server.CreateLoopbackClient());
 
     private Task<((HttpClient Client, TestUser User) A, (HttpClient Client, TestUser User) B)> FriendsAsync() => RawHttp.FriendsAsync(server.CreateLoopbackClient);
 
-    /// <summary>A connected hub client that records every event it hears, by name.</summary>
-    private async Task<Listener> ConnectAsync(TestUser user, bool messagePack = false)
+    /// <summary>A connected hub client (the kit's recorder) that records every event it hears.</summary>
+    private async Task<EventRecorder> ConnectAsync(TestUser user)
     {
-        var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken));
-        if (messagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
+        var recorder = await EventRecorder.ConnectAsync(server.BaseAddress, user.AccessToken);
+        _connections.Add(recorder);
+        return recorder;
+    }
 
-        var connection = builder.Build();
-        var listener = new Listener(connection, messagePack);
-        await connection.StartAsync();
-        _connections.Add(connection);
-        return listener;
+    /// <summary>Social.Client's connection over MessagePack; its messages, typed, in arrival order.</summary>
+    private async Task<ChannelReader<Message>> ConnectMessagePackAsync(TestUser user)
+    {
+        var client = server.CreateSocialClient(options => options.Realtime.ConfigureHub = hub => hub.AddMessagePackProtocol());
+        _clients.Add(client);
+        client.UseAccessToken(user.Auth.ToAccessToken());
+        var live = client.Connect();
+        _connections.Add(live);
+        var messages = Channel.CreateUnbounded<Message>();
+        live.MessageReceived += (_, heard) => messages.Writer.TryWrite(heard.Message);
+        await live.StartAsync();
+        return messages.Reader;
     }
 
     [Fact]
@@ -52,11 +63,8 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         var negotiate = await server.CreateLoopbackClient().PostAsync("/hubs/messages/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
 
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>("not-a-token"))
-            .Build();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync());
-        await connection.DisposeAsync();
+        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => EventRecorder.ConnectAsync(server.BaseAddress, "not-a-token"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]
@@ -64,18 +72,21 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     {
         var (a, b) = await FriendsAsync();
         var bTab1 = await ConnectAsync(b.User);
-        var bTab2 = await ConnectAsync(b.User, messagePack: true);
+        var bTab2 = await ConnectMessagePackAsync(b.User);
         var aOtherTab = await ConnectAsync(a.User);
 
-        var sent = await (await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "live!" })).JsonAsync();
-        var messageId = sent.GetProperty("messageId").GetString();
+        var sent = await a.User.Client.Messages.SendAsync(new SendMessageRequest(b.User.UserId, "live!"));
 
-        foreach (var listener in new[] { bTab1, bTab2, aOtherTab })
+        foreach (var listener in new[] { bTab1, aOtherTab })
         {
-            var received = await listener.NextAsync("new_message");
-            Assert.Equal(messageId, received.GetProperty("messageId").GetString());
+            var received = (await listener.NextAsync("new_message")).Data;
+            Assert.Equal(sent.MessageId, received.GetProperty("messageId").GetString());
             Assert.Equal("live!", received.GetProperty("content").GetString());
         }
+
+        using var timeout = new CancellationTokenSource(EventTimeout);
+        var overMessagePack = await bTab2.ReadAsync(timeout.Token);
+        Assert.Equal((sent.MessageId, "live!"), (overMessagePack.MessageId, overMessagePack.Content));
     }
 
     [Fact]
@@ -86,9 +97,9 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         var staying = await ConnectAsync(b.User);
         await closing.Connection.StopAsync();
 
-        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "still here?" });
+        await a.User.Client.Messages.SendAsync(new SendMessageRequest(b.User.UserId, "still here?"));
 
-        Assert.Equal("still here?", (await staying.NextAsync("new_message")).GetProperty("content").GetString());
+        Assert.Equal("still here?", (await staying.NextAsync("new_message")).Data.GetProperty("content").GetString());
     }
 
     [Fact]
@@ -96,8 +107,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     {
         var (a, b) = await FriendsAsync();
         var c = await SignUpAsync();
-        await a.Client.PostAsync($"/api/friends/request/{c.User.UserId}", null);
-        await c.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
+        await TestUsers.BefriendAsync(a.User, c.User);
         var aHub = await ConnectAsync(a.User);
         var bHub = await ConnectAsync(b.User);
         var cHub = await ConnectAsync(c.User);
@@ -109,8 +119,8 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         Assert.NotEqual(toB.GetProperty("conversationId").GetString(), toC.GetProperty("conversationId").GetString());
         Assert.Equal(toB.GetProperty("conversationId").GetString(), toBAgain.GetProperty("conversationId").GetString());
         Assert.Equal([1L, 1L, 2L], new[] { toB, toC, toBAgain }.Select(m => m.GetProperty("seq").GetInt64()));
-        Assert.Equal("to b", (await bHub.NextAsync("new_message")).GetProperty("content").GetString());
-        Assert.Equal("to c", (await cHub.NextAsync("new_message")).GetProperty("content").GetString());
+        Assert.Equal("to b", (await bHub.NextAsync("new_message")).Data.GetProperty("content").GetString());
+        Assert.Equal("to c", (await cHub.NextAsync("new_message")).Data.GetProperty("content").GetString());
     }
 
     [Fact]
@@ -125,7 +135,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         Assert.Equal(1, message.GetProperty("seq").GetInt64());
         var again = await aHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = b.User.UserId, content = "via hub", clientMessageId = "h1" });
         Assert.Equal(message.GetProperty("messageId").GetString(), again.GetProperty("messageId").GetString());
-        Assert.Equal("via hub", (await bHub.NextAsync("new_message")).GetProperty("content").GetString());
+        Assert.Equal("via hub", (await bHub.NextAsync("new_message")).Data.GetProperty("content").GetString());
 
         var strangerHub = await ConnectAsync(stranger.User);
         var refused = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync<JsonElement>("SendMessage", new { recipientId = a.User.UserId, content = "hi" }));
@@ -136,12 +146,12 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         var conversationId = message.GetProperty("conversationId").GetString();
         var read = await bHub.Connection.InvokeAsync<JsonElement>("MarkRead", new { conversationId, upToSeq = (long?)null });
         Assert.Equal(1, read.GetProperty("lastReadSeq").GetInt64());
-        var receipt = await aHub.NextAsync("read_receipt");
+        var receipt = (await aHub.NextAsync("read_receipt")).Data;
         Assert.Equal(b.User.UserId, receipt.GetProperty("readerId").GetString());
         Assert.Equal(1, receipt.GetProperty("lastReadSeq").GetInt64());
 
         await bHub.Connection.InvokeAsync("Typing", conversationId);
-        var typing = await aHub.NextAsync("typing");
+        var typing = (await aHub.NextAsync("typing")).Data;
         Assert.Equal(b.User.UserId, typing.GetProperty("userId").GetString());
         var notMine = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync("Typing", conversationId));
         Assert.Equal("conversation_not_found", CodeOf(notMine));
@@ -168,13 +178,13 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         var aHub = await ConnectAsync(a.User);
         var bHub = await ConnectAsync(b.User);
 
-        await a.Client.PostAsync($"/api/friends/request/{b.User.UserId}", null);
-        var request = await bHub.NextAsync("friend_request");
+        await a.User.Client.Friends.RequestAsync(b.User.UserId);
+        var request = (await bHub.NextAsync("friend_request")).Data;
         Assert.Equal(a.User.UserId, request.GetProperty("fromUserId").GetString());
         Assert.Equal(a.User.Username, request.GetProperty("username").GetString());
 
-        await b.Client.PostAsync($"/api/friends/accept/{a.User.UserId}", null);
-        var accepted = await aHub.NextAsync("friend_accepted");
+        await b.User.Client.Friends.AcceptAsync(a.User.UserId);
+        var accepted = (await aHub.NextAsync("friend_accepted")).Data;
         Assert.Equal(b.User.UserId, accepted.GetProperty("userId").GetString());
         Assert.Equal(b.User.Username, accepted.GetProperty("displayName").GetString());
     }
@@ -183,20 +193,19 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
     public async Task A_user_offline_when_the_message_was_sent_finds_it_after_connecting()
     {
         var (a, b) = await FriendsAsync();
-        var sent = await (await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "while you were out" })).JsonAsync();
+        var sent = await a.User.Client.Messages.SendAsync(new SendMessageRequest(b.User.UserId, "while you were out"));
 
         var bHub = await ConnectAsync(b.User);
-        var conversationId = sent.GetProperty("conversationId").GetString();
-        var missed = await (await b.Client.GetAsync($"/api/messages/{conversationId}?afterSeq=0")).JsonAsync();
-        Assert.Equal("while you were out", Assert.Single(missed.GetProperty("items").EnumerateArray()).GetProperty("content").GetString());
+        var missed = await b.User.Client.Messages.GetHistoryAsync(sent.ConversationId, afterSeq: 0);
+        Assert.Equal("while you were out", Assert.Single(missed.Items).Content);
 
-        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "and now live" });
+        await a.User.Client.Messages.SendAsync(new SendMessageRequest(b.User.UserId, "and now live"));
 
         // The earlier message may also arrive live if its push was still queued when B connected.
-        var live = await bHub.NextAsync("new_message");
+        var live = (await bHub.NextAsync("new_message")).Data;
         if (live.GetProperty("content").GetString() == "while you were out")
         {
-            live = await bHub.NextAsync("new_message");
+            live = (await bHub.NextAsync("new_message")).Data;
         }
 
         Assert.Equal("and now live", live.GetProperty("content").GetString());
@@ -215,7 +224,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         await socket.SendAsync(new { action = "ping" });
         Assert.Equal("pong", (await socket.ReceiveAsync("pong", EventTimeout)).GetProperty("type").GetString());
 
-        await a.Client.PostAsJsonAsync("/api/messages/send", new { recipientId = b.User.UserId, content = "over ws" });
+        await a.User.Client.Messages.SendAsync(new SendMessageRequest(b.User.UserId, "over ws"));
         var pushed = await socket.ReceiveAsync("new_message", EventTimeout);
         Assert.Equal("over ws", pushed.GetProperty("data").GetProperty("content").GetString());
     }
@@ -249,10 +258,7 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
             {
                 for (var tab = 0; tab < 2; tab++)
                 {
-                    var connection = new HubConnectionBuilder()
-                        .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-                        .Build();
-                    connections.Add(connection);
+                    connections.Add(user.Client.CreateHubConnection());
                 }
             }
 
@@ -300,59 +306,5 @@ public sealed class RealtimeTests(KestrelApiFactory server) : IAsyncLifetime
         const string marker = "HubException: ";
         var message = exception.Message[(exception.Message.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
         return message[..message.IndexOf(':', StringComparison.Ordinal)];
-    }
-
-    public sealed class MessageDto
-    {
-        public string MessageId { get; set; } = "";
-
-        public string ConversationId { get; set; } = "";
-
-        public long Seq { get; set; }
-
-        public string SenderId { get; set; } = "";
-
-        public string RecipientId { get; set; } = "";
-
-        public string Content { get; set; } = "";
-
-        public DateTimeOffset CreatedAt { get; set; }
-
-        public bool IsGreeting { get; set; }
-
-        public string? ClientMessageId { get; set; }
-    }
-
-    /// <summary>Collects a hub connection's events per name, in arrival order.</summary>
-    private sealed class Listener
-    {
-        private readonly Dictionary<string, Channel<JsonElement>> _events = [];
-
-        public Listener(HubConnection connection, bool messagePack)
-        {
-            Connection = connection;
-            foreach (var name in new[] { "new_message", "read_receipt", "friend_request", "friend_accepted", "typing", "error" })
-            {
-                var channel = Channel.CreateUnbounded<JsonElement>();
-                _events[name] = channel;
-                if (!messagePack)
-                {
-                    connection.On<JsonElement>(name, payload => channel.Writer.TryWrite(payload));
-                }
-                else if (name == "new_message")
-                {
-                    // MessagePack carries member names as declared; read it into a typed shape.
-                    connection.On<MessageDto>(name, payload => channel.Writer.TryWrite(JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web)));
-                }
-            }
-        }
-
-        public HubConnection Connection { get; }
-
-        public async Task<JsonElement> NextAsync(string name)
-        {
-            using var timeout = new CancellationTokenSource(EventTimeout);
-            return await _events[name].Reader.ReadAsync(timeout.Token);
-        }
     }
 }

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Social.Client;
 
 namespace Social.WebFront.Tests;
 
@@ -44,11 +45,16 @@ public sealed class UnknownUserTokenTests(KestrelApiFactory server)
         negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ghost.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.CreateLoopbackClient().SendAsync(negotiate)).StatusCode);
 
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(ghost.AccessToken))
-            .Build();
-        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync());
+        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => EventRecorder.ConnectAsync(server.BaseAddress, ghost.AccessToken));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        // Social.Client's connection treats it as signed out: 401 unauthorized, and no retry.
+        using var client = server.CreateSocialClient();
+        client.UseAccessToken(ghost.Auth.ToAccessToken());
+        await using var connection = client.Connect();
+        var signedOut = await Assert.ThrowsAsync<SocialApiException>(() => connection.StartAsync());
+        Assert.Equal((401, ErrorCodes.Unauthorized), (signedOut.Status, signedOut.Code));
+        Assert.Equal(ConnectionState.Unauthorized, connection.State);
     }
 
     [Fact]
@@ -70,11 +76,10 @@ public sealed class UnknownUserTokenTests(KestrelApiFactory server)
     {
         var user = await TestUsers.SignUpAsync(server.CreateLoopbackClient());
         Assert.Equal(HttpStatusCode.OK, (await server.CreateLoopbackClient().As(user).GetAsync("/api/users/me")).StatusCode);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken))
-            .Build();
+        await using var connection = user.Client.Connect();
         await connection.StartAsync();
-        Assert.Equal(HubConnectionState.Connected, connection.State);
+        Assert.Equal(ConnectionState.Connected, connection.State);
+        Assert.Equal(HubConnectionState.Connected, connection.Hub.State);
     }
 
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");

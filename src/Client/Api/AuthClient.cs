@@ -2,7 +2,10 @@ using Social.Client.Http;
 
 namespace Social.Client;
 
-/// <summary><c>/api/auth</c>: registration and sign-in. Each success makes the client use the new token.</summary>
+/// <summary>
+/// <c>/api/auth</c>: registration and sign-in, and the password change
+/// (<c>/api/users/me/password</c>). Each success makes the client use the new token.
+/// </summary>
 public sealed class AuthClient
 {
     private readonly ApiTransport _transport;
@@ -35,4 +38,23 @@ public sealed class AuthClient
     /// <summary>Signs in as <paramref name="username"/>.</summary>
     public Task<AuthResult> LoginAsync(string username, string password, CancellationToken cancellationToken = default) =>
         LoginAsync(new LoginRequest(username, password), cancellationToken);
+
+    /// <summary>
+    /// <c>POST /api/users/me/password</c>: sets a new password and makes the client use the fresh
+    /// token it answers with. Every other session of the user ends (their tokens are refused and
+    /// their connections closed); this client's session goes on. Refusals: 403
+    /// <c>wrong_password</c>, 400 <c>validation_failed</c> (<paramref name="newPassword"/> 8 to 256
+    /// characters), 429 <c>rate_limited</c> (wrong current passwords count as failed logins), 403
+    /// <c>forbidden</c> (an outside identity provider's account), 503 <c>unavailable</c>.
+    /// </summary>
+    /// <param name="currentPassword">The password the user signs in with now.</param>
+    /// <param name="newPassword">The new password.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<AuthResult> ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        var result = await _transport.SendJsonAsync(HttpMethod.Post, "/api/users/me/password", new ChangePasswordRequest(currentPassword, newPassword),
+            SocialJsonContext.Default.ChangePasswordRequest, SocialJsonContext.Default.AuthResult, authenticated: true, cancellationToken);
+        _tokens.Set(result.ToAccessToken());
+        return result;
+    }
 }

@@ -3,7 +3,7 @@ using Social.Client.Http;
 
 namespace Social.Client;
 
-/// <summary><c>/api/users</c>: the caller, profiles and search.</summary>
+/// <summary><c>/api/users</c>: the caller, profiles and search. The password change is <see cref="AuthClient.ChangePasswordAsync"/>.</summary>
 public sealed class UsersClient
 {
     private readonly ApiTransport _transport;
@@ -13,6 +13,15 @@ public sealed class UsersClient
     /// <summary><c>GET /api/users/me</c>.</summary>
     public Task<CurrentUser> GetMeAsync(CancellationToken cancellationToken = default) =>
         _transport.GetAsync("/api/users/me", SocialJsonContext.Default.CurrentUser, cancellationToken);
+
+    /// <summary>
+    /// <c>PATCH /api/users/me</c>: the caller's new display name (trimmed; blank means the username),
+    /// shown at once wherever names are read; friends get no event. 400 <c>validation_failed</c>
+    /// over 64 characters or with control characters.
+    /// </summary>
+    public Task<CurrentUser> ChangeDisplayNameAsync(string displayName, CancellationToken cancellationToken = default) =>
+        _transport.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new ChangeDisplayNameRequest(displayName),
+            SocialJsonContext.Default.ChangeDisplayNameRequest, SocialJsonContext.Default.CurrentUser, authenticated: true, cancellationToken);
 
     /// <summary><c>GET /api/users/{userId}</c>: 404 <c>user_not_found</c> (also when that user blocked the caller).</summary>
     public Task<UserProfile> GetAsync(string userId, CancellationToken cancellationToken = default) =>

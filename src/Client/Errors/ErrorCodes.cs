@@ -12,6 +12,12 @@ public static class ErrorCodes
     /// <summary>401: wrong username or password.</summary>
     public const string InvalidCredentials = "invalid_credentials";
 
+    /// <summary>403: the current password given to a password change is wrong (the token itself is fine).</summary>
+    public const string WrongPassword = "wrong_password";
+
+    /// <summary>403: the caller may not do that (a password change on an outside identity provider's account).</summary>
+    public const string Forbidden = "forbidden";
+
     /// <summary>404: no such user, or that user blocked the caller.</summary>
     public const string UserNotFound = "user_not_found";
 

@@ -12,6 +12,8 @@ public sealed record RegisterRequest(string Username, string Password, string? D
 /// <param name="Password">The password.</param>
 public sealed record LoginRequest(string Username, string Password);
 
+internal sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
+
 /// <summary>A signed-in user: who, and the bearer token for every other call.</summary>
 /// <param name="UserId">The user's opaque id.</param>
 /// <param name="Username">The user's username.</param>

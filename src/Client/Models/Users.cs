@@ -39,3 +39,5 @@ public static class Relationships
     /// <summary>The caller blocked them.</summary>
     public const string Blocked = "blocked";
 }
+
+internal sealed record ChangeDisplayNameRequest(string DisplayName);

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Social.WebFront.Tests.Telemetry;
 
@@ -93,16 +92,11 @@ public sealed partial class TelemetryTests(TelemetryServer server) : IClassFixtu
     public async Task The_push_to_the_recipients_front_is_part_of_the_messages_trace()
     {
         var (a, b) = await FriendsAsync();
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(b.User.AccessToken))
-            .Build();
-        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<JsonElement>("new_message", message => heard.TrySetResult(message.GetProperty("content").GetString()!));
-        await hub.StartAsync();
+        await using var hub = await EventRecorder.ConnectAsync(server.BaseAddress, b.User.AccessToken);
 
         var content = $"pushed {Guid.NewGuid():N}";
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(a.Client, b.User.UserId, content)).StatusCode);
-        Assert.Equal(content, await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(content, (await hub.NextAsync("new_message")).Data.GetProperty("content").GetString());
 
         // The send's server span, and a push span in its trace (it ends once written to the hub).
         var found = false;
@@ -129,12 +123,15 @@ public sealed partial class TelemetryTests(TelemetryServer server) : IClassFixtu
         // raw WebSocket connects), a send is refused, a friend request is made, logins fail until
         // the throttle refuses them.
         var (a, b) = await FriendsAsync();
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/messages"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(b.User.AccessToken))
-            .Build();
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<JsonElement>("new_message", _ => heard.TrySetResult());
-        await hub.StartAsync();
+        await using var hub = EventRecorder.Create(server.BaseAddress, b.User.AccessToken, onHeard: e =>
+        {
+            if (e.Name == "new_message")
+            {
+                heard.TrySetResult();
+            }
+        });
+        await hub.Connection.StartAsync();
         var (socket, authOk) = await RawSocket.OpenAsync(server.BaseAddress, b.User.AccessToken);
         using var socketDisposal = socket;
         Assert.Equal("auth_ok", authOk.GetProperty("type").GetString());

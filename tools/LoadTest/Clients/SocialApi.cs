@@ -116,6 +116,14 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
     public Task<string?> SendMessageAsync(SimulatedUser sender, string recipientId, string content, string clientMessageId, CancellationToken cancellationToken) =>
         Refusal("send", () => As(sender).Messages.SendAsync(new SendMessageRequest(recipientId, content, clientMessageId), cancellationToken));
 
+    /// <summary>Creates a group of <paramref name="owner"/> and <paramref name="memberIds"/> (the owner's friends); its conversation id.</summary>
+    public async Task<string> CreateGroupAsync(SimulatedUser owner, string name, IReadOnlyList<string> memberIds, CancellationToken cancellationToken) =>
+        (await As(owner).Groups.CreateAsync(name, memberIds, cancellationToken)).ConversationId;
+
+    /// <summary>One <c>POST /api/groups/{id}/messages</c>: null when it was acknowledged (201, or 200 for a retry), else the status and code.</summary>
+    public Task<string?> SendGroupMessageAsync(SimulatedUser sender, string groupId, string content, string clientMessageId, CancellationToken cancellationToken) =>
+        Refusal("send", () => As(sender).Groups.SendAsync(groupId, content, clientMessageId, cancellationToken));
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>Runs items 0..count-1 with <paramref name="concurrency"/> in flight; each returns null or why it failed.</summary>

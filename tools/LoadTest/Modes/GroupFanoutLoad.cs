@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Social.LoadTest.Clients;
 using Social.LoadTest.Hosting;
@@ -51,8 +47,7 @@ public static class GroupFanoutLoad
         var pairing = await api.PairAsync(pairs, 16, cancellationToken);
         SetupPhase.RequireAll(pairing, "pairing");
 
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var groupId = await CreateGroupAsync(http, owner, users.Skip(1).Select(u => u.UserId).ToList(), cancellationToken);
+        var groupId = await api.CreateGroupAsync(owner, "load", [.. users.Skip(1).Select(u => u.UserId)], cancellationToken);
         Progress.Say($"Group {groupId} with {users.Length} members; connecting every member...");
 
         var started = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
@@ -107,7 +102,7 @@ public static class GroupFanoutLoad
                 inFlight.Add(Task.Run(async () =>
                 {
                     var at = Stopwatch.GetTimestamp();
-                    var error = await SendAsync(http, sender, groupId, content, clientId, cancellationToken);
+                    var error = await SendAsync(api, sender, groupId, content, clientId, cancellationToken);
                     if (error is null)
                     {
                         sends.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
@@ -139,35 +134,11 @@ public static class GroupFanoutLoad
         }
     }
 
-    private static async Task<string> CreateGroupAsync(HttpClient http, SimulatedUser owner, IReadOnlyList<string> memberIds, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/groups", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new { name = "load", memberIds }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.AccessToken);
-        using var response = await http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new InvalidOperationException($"Creating the group answered {(int)response.StatusCode}: {body}");
-        }
-
-        using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("conversationId").GetString()!;
-    }
-
-    private static async Task<string?> SendAsync(HttpClient http, SimulatedUser sender, string groupId, string content, string clientMessageId, CancellationToken cancellationToken)
+    private static async Task<string?> SendAsync(SocialApi api, SimulatedUser sender, string groupId, string content, string clientMessageId, CancellationToken cancellationToken)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/groups/{groupId}/messages", UriKind.Relative))
-            {
-                Content = JsonContent.Create(new { content, clientMessageId }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sender.AccessToken);
-            using var response = await http.SendAsync(request, cancellationToken);
-            return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK ? null : $"send {(int)response.StatusCode}";
+            return await api.SendGroupMessageAsync(sender, groupId, content, clientMessageId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -8,8 +8,9 @@ namespace Social.Grains.Hosting;
 /// subscribes or unsubscribes, or a pulling agent first meets the stream; its subscriptions are
 /// kept in the PubSubStore, and a later call reactivates it from there. Kept for Orleans' default
 /// 15 minutes it is a third activation for every connected user (BENCHMARKS.md, idle memory), so
-/// it is collected after <see cref="IdleAge"/> instead. The cost: a user who connects again after
-/// that pays one activation and one PubSubStore read, as every user's first connection does.
+/// it is collected after <see cref="IdleAge"/> instead. The cost: the stream's next subscribe or
+/// unsubscribe after that (a user's last disconnect from a front, usually) pays one activation and
+/// one PubSubStore read, as every user's first connection does.
 /// </summary>
 public static class RendezvousGrainAge
 {

@@ -72,6 +72,7 @@ public sealed class WebFrontProcess : IAsyncDisposable
         environment["Social__RateLimits__RegistrationsPerMinute"] = "1000000";
         environment["Social__RateLimits__RequestsPerSecond"] = "1000000";
         environment["Social__RateLimits__RequestBurst"] = "1000000";
+        environment["Social__RateLimits__AnonymousRequestsPerSecond"] = "1000000"; // raw WebSocket upgrades are anonymous until the auth frame
         environment["Social__RateLimits__FriendRequestsPerMinute"] = "1000000";
         environment["Social__RateLimits__MessagesPerSecond"] = "1000000";
         environment["Social__RateLimits__MessageBurst"] = "1000000";

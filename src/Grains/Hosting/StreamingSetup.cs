@@ -41,7 +41,6 @@ public static class StreamingSetup
     public static ISiloBuilder AddSocialStreams(this ISiloBuilder silo)
     {
         silo.UseStreamQueueGrain(silo.Configuration.GetValue(WakingQueuesKey, defaultValue: true));
-        silo.CollectIdleRendezvousGrains();
         silo.AddMemoryStreams(UserStreams.Provider, streams =>
         {
             streams.ConfigurePartitioning(QueueCount);

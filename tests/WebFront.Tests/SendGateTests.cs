@@ -110,32 +110,6 @@ public sealed class SendGateTests
         await Task.WhenAll(admitted);
     }
 
-    [Fact]
-    public async Task A_send_past_its_deadline_fails_with_a_timeout_and_keeps_its_place_until_it_ends()
-    {
-        var options = new OverloadOptions { MaxConcurrentSends = 1, SendTimeout = TimeSpan.FromSeconds(1) };
-        using var gate = new SendGate(Options.Create(options), Unsaturated(), new SendLatencyLimit(_time, 1, 1, Target, Interval), _time);
-        var hung = new TaskCompletionSource<int>();
-        var quick = new TaskCompletionSource<int>();
-
-        var running = gate.RunAsync(() => hung.Task);
-        _time.Advance(TimeSpan.FromMilliseconds(900));
-        Assert.False(running.IsCompleted); // before its deadline
-
-        _time.Advance(TimeSpan.FromMilliseconds(200));
-        await Assert.ThrowsAsync<TimeoutException>(() => running);
-        Assert.Equal(1, gate.InFlight); // the cluster is still working on it
-        await Assert.ThrowsAsync<OverloadedException>(() => gate.RunAsync(() => quick.Task));
-
-        hung.SetResult(1);
-        Assert.Equal(0, gate.InFlight);
-        var next = gate.RunAsync(() => quick.Task);
-        quick.SetResult(2);
-        Assert.Equal(2, await next);
-        _time.Advance(TimeSpan.FromSeconds(2)); // its deadline passes after it ended: nothing happens
-        Assert.Equal(2, await next);
-    }
-
     private ThreadPoolLag Unsaturated() => new(_time, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
 
     private SendGate Gate(int maxInFlight, ThreadPoolLag lag) =>

@@ -17,4 +17,10 @@ public enum ConnectionState
 
     /// <summary>The token was refused and the refresh hook gave no new one: sign in again, then start again.</summary>
     Unauthorized,
+
+    /// <summary>
+    /// The server refused the connection (<c>too_many_connections</c>): the user already holds as
+    /// many as a front allows. No more retries; close another connection, then start a new one.
+    /// </summary>
+    TooManyConnections,
 }

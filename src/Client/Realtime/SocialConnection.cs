@@ -31,7 +31,10 @@ public sealed class SocialConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConversationProgress _progress = new();
-    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // A connection that stays up this long was a success: the next retry after it closes is at once.
+    private static readonly TimeSpan StableConnection = TimeSpan.FromSeconds(10);
+
+    private TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _connecting;
     private Task? _processing;
     private EventPosition? _last;
@@ -51,9 +54,9 @@ public sealed class SocialConnection : IAsyncDisposable
 
         _hub.On("session", [typeof(EventPosition)], (arguments, _) => Enqueue(new SessionInput((EventPosition)arguments[0]!)), this);
         _hub.On("resync", [typeof(EventPosition)], (arguments, _) => Enqueue(new ResyncInput((EventPosition)arguments[0]!)), this);
-        _hub.Closed += _ =>
+        _hub.Closed += error =>
         {
-            Volatile.Read(ref _closed).TrySetResult();
+            Volatile.Read(ref _closed).TrySetResult(error);
             return Task.CompletedTask;
         };
         Outbox = new Outbox(SendOnceAsync, _options, client.Options.TimeProvider);
@@ -261,15 +264,30 @@ public sealed class SocialConnection : IAsyncDisposable
                     baselineTaken = true;
                 }
 
-                var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _closed, closed);
                 await _hub.StartAsync(stop);
-                attempt = -1;
+                var opened = _client.Options.TimeProvider.GetTimestamp();
                 SetState(ConnectionState.Connected);
                 _firstConnected.TrySetResult();
                 Outbox.Wake();
-                await closed.Task.WaitAsync(stop);
-                SetState(ConnectionState.Reconnecting); // closed by the server or the network: the first retry is at once
+                var closeError = await closed.Task.WaitAsync(stop);
+                if (closeError is HubException refusal && HubErrors.From(refusal) is { Code: ErrorCodes.TooManyConnections })
+                {
+                    // Retrying cannot help until the user closes another connection.
+                    SetState(ConnectionState.TooManyConnections);
+                    return;
+                }
+
+                // A connection that held is a fresh start (the first retry is at once); one the
+                // server closed at once counts as a failed attempt, so it is retried with backoff,
+                // never in a loop.
+                if (_client.Options.TimeProvider.GetElapsedTime(opened) >= StableConnection)
+                {
+                    attempt = -1;
+                }
+
+                SetState(ConnectionState.Reconnecting);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

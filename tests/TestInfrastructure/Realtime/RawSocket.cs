@@ -28,13 +28,21 @@ public sealed class RawSocket : IDisposable
     public string? CloseStatusDescription => _socket.CloseStatusDescription;
 
     /// <summary>Opens <c>/ws/messages</c> on the server at <paramref name="server"/> (its http:// address), unauthenticated.</summary>
-    public static async Task<RawSocket> ConnectAsync(Uri server, CancellationToken cancellationToken = default)
+    public static Task<RawSocket> ConnectAsync(Uri server, CancellationToken cancellationToken = default) =>
+        ConnectAsync(server, invoker: null, cancellationToken);
+
+    /// <summary>
+    /// Opens <c>/ws/messages</c> through <paramref name="invoker"/> (the load tester's handlers,
+    /// each bound to its own loopback source address, for more sockets than one address has ports).
+    /// </summary>
+    public static async Task<RawSocket> ConnectAsync(Uri server, HttpMessageInvoker? invoker, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
         var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; this client only answers
         try
         {
-            await socket.ConnectAsync(new Uri($"ws://{server.Authority}/ws/messages"), cancellationToken);
+            await socket.ConnectAsync(new Uri($"ws://{server.Authority}/ws/messages"), invoker, cancellationToken);
             return new RawSocket(socket);
         }
         catch
@@ -139,6 +147,27 @@ public sealed class RawSocket : IDisposable
             throw new TimeoutException($"No frame from the raw WebSocket within {(timeout ?? DefaultTimeout).TotalSeconds} s.");
         }
     }
+
+    /// <summary>
+    /// Reads and drops frames until the server closes the socket, then returns its close status;
+    /// a pending read also answers the server's pings. For clients that only hold a connection.
+    /// </summary>
+    public async Task<(WebSocketCloseStatus? Status, string? Description)> DrainUntilClosedAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256];
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (result.CloseStatus, result.CloseStatusDescription);
+            }
+        }
+    }
+
+    /// <summary>Sends the close frame without waiting for the server's (a socket being drained reads that).</summary>
+    public Task CloseOutputAsync(CancellationToken cancellationToken = default) =>
+        _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken);
 
     /// <summary>Closes the socket normally (the client's side of the handshake).</summary>
     public Task CloseAsync(CancellationToken cancellationToken = default) =>

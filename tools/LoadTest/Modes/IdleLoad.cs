@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Social.LoadTest.Clients;
 using Social.LoadTest.Hosting;
 using Social.LoadTest.Measuring;
+using Social.Testing.Realtime;
 
 namespace Social.LoadTest.Modes;
 
@@ -168,36 +169,29 @@ public static class IdleLoad
         public abstract ValueTask DisposeAsync();
     }
 
-    /// <summary>The seed's protocol: auth frame, auth_ok, then a pending receive that answers the server's pings.</summary>
-    private sealed class RawClient : IdleClient
+    /// <summary>The seed's protocol through the test kit's <see cref="RawSocket"/>: auth frame, auth_ok, then a pending receive that answers the server's pings.</summary>
+    private sealed class RawClient(RawSocket socket) : IdleClient
     {
-        private readonly ClientWebSocket _socket;
         private readonly CancellationTokenSource _stop = new();
         private Task? _receiving;
 
-        private RawClient(ClientWebSocket socket) => _socket = socket;
+        public override bool IsOpen => socket.State == WebSocketState.Open;
 
-        public override bool IsOpen => _socket.State == WebSocketState.Open;
+        private Task<System.Text.Json.JsonElement> AuthenticateAsync(string token, CancellationToken cancellationToken) =>
+            socket.AuthenticateAsync(token, cancellationToken: cancellationToken);
 
         public static async Task<IdleClient> ConnectAsync(Uri baseAddress, string token, HttpMessageInvoker? invoker, ErrorCounter errors, CancellationToken cancellationToken)
         {
-            var socket = new ClientWebSocket();
-            socket.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; this client only answers
-            var client = new RawClient(socket);
+            var client = new RawClient(await RawSocket.ConnectAsync(baseAddress, invoker, cancellationToken));
             try
             {
-                var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws/messages" }.Uri;
-                await socket.ConnectAsync(uri, invoker, cancellationToken);
-                await socket.SendAsync(Encoding.UTF8.GetBytes($"{{\"action\":\"auth\",\"token\":\"{token}\"}}"), WebSocketMessageType.Text, true, cancellationToken);
-                var buffer = new byte[256];
-                var first = await socket.ReceiveAsync(buffer, cancellationToken);
-                var text = Encoding.UTF8.GetString(buffer, 0, first.Count);
-                if (!text.Contains("auth_ok", StringComparison.Ordinal))
+                var answer = await client.AuthenticateAsync(token, cancellationToken);
+                if (!answer.TryGetProperty("type", out var type) || type.GetString() != "auth_ok")
                 {
-                    throw new InvalidOperationException($"auth refused: {text}");
+                    throw new InvalidOperationException($"auth refused: {answer}");
                 }
 
-                client._receiving = client.ReceiveLoopAsync(buffer, errors);
+                client._receiving = client.ReceiveLoopAsync(errors);
                 return client;
             }
             catch
@@ -209,12 +203,12 @@ public static class IdleLoad
 
         public override async ValueTask DisposeAsync()
         {
-            if (_socket.State == WebSocketState.Open)
+            if (socket.State == WebSocketState.Open)
             {
                 try
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+                    await socket.CloseOutputAsync(timeout.Token);
                 }
                 catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
                 {
@@ -227,26 +221,18 @@ public static class IdleLoad
                 await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
-            _socket.Dispose();
+            socket.Dispose();
             _stop.Dispose();
         }
 
-        private async Task ReceiveLoopAsync(byte[] buffer, ErrorCounter errors)
+        private async Task ReceiveLoopAsync(ErrorCounter errors)
         {
             try
             {
-                while (_socket.State == WebSocketState.Open)
+                var (status, description) = await socket.DrainUntilClosedAsync(_stop.Token);
+                if (!_stop.IsCancellationRequested)
                 {
-                    var result = await _socket.ReceiveAsync(buffer, _stop.Token);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        if (!_stop.IsCancellationRequested)
-                        {
-                            errors.Add($"closed by the server: {result.CloseStatus} {result.CloseStatusDescription}");
-                        }
-
-                        return;
-                    }
+                    errors.Add($"closed by the server: {status} {description}");
                 }
             }
             catch (OperationCanceledException)

@@ -38,7 +38,7 @@ internal sealed partial class ConversationExistenceProbe(NpgsqlDataSource dataSo
             {
                 var pending = new PendingProbe(conversationId);
                 _queue.Writer.TryWrite(pending); // Unbounded and not completed before _disposed: always succeeds.
-                _readerLoop ??= StartReaderLoop();
+                _readerLoop ??= BackgroundLoop.Start(ReadLoopAsync);
                 return pending.Answer.Task;
             }
         }
@@ -60,21 +60,6 @@ internal sealed partial class ConversationExistenceProbe(NpgsqlDataSource dataSo
         if (readerLoop is not null)
         {
             await readerLoop;
-        }
-    }
-
-    private Task StartReaderLoop()
-    {
-        // The first caller's execution context (an Orleans request context, a trace) must not
-        // become the ambient context of every later probe.
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            return Task.Run(ReadLoopAsync);
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(ReadLoopAsync);
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
             var pending = new PendingAppend(message, creates, _nextTicket++);
             Interlocked.Increment(ref _waiting);
             _queue.Writer.TryWrite(pending); // Unbounded and not completed before _disposed: always succeeds.
-            _writerLoop ??= StartWriterLoop();
+            _writerLoop ??= BackgroundLoop.Start(WriteLoopAsync);
             return pending.Completion.Task;
         }
     }
@@ -97,21 +97,6 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         if (writerLoop is not null)
         {
             await writerLoop;
-        }
-    }
-
-    private Task StartWriterLoop()
-    {
-        // The first caller's execution context (an Orleans request context, a trace) must not
-        // become the ambient context of every later batch.
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            return Task.Run(WriteLoopAsync);
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(WriteLoopAsync);
         }
     }
 
@@ -177,34 +162,30 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
     private List<PendingAppend> TakeBatch(List<PendingAppend> held, HashSet<string> busy)
     {
         var batch = new List<PendingAppend>();
-        if (held.Count > 0)
-        {
-            // A held append may not overtake an earlier one of its conversation that stays held.
-            var stillHeldConversations = new HashSet<string>(StringComparer.Ordinal);
-            var stillHeld = 0;
-            for (var i = 0; i < held.Count; i++)
-            {
-                var pending = held[i];
-                var conversationId = pending.Message.ConversationId;
-                if (batch.Count < MaxBatchSize && !busy.Contains(conversationId) && !stillHeldConversations.Contains(conversationId))
-                {
-                    batch.Add(pending);
-                }
-                else
-                {
-                    stillHeldConversations.Add(conversationId);
-                    held[stillHeld++] = pending;
-                }
-            }
 
-            held.RemoveRange(stillHeld, held.Count - stillHeld);
+        // Conversations with an append still held: their later appends are held too, so that
+        // none overtakes an earlier one.
+        HashSet<string>? stillHeld = null;
+        var kept = 0;
+        for (var i = 0; i < held.Count; i++)
+        {
+            var pending = held[i];
+            if (!Hold(pending))
+            {
+                batch.Add(pending);
+            }
+            else
+            {
+                held[kept++] = pending;
+            }
         }
 
+        held.RemoveRange(kept, held.Count - kept);
         long? lastRead = null;
         while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
         {
             lastRead = pending.Ticket;
-            if (busy.Contains(pending.Message.ConversationId) || held.Exists(h => h.Message.ConversationId == pending.Message.ConversationId))
+            if (Hold(pending))
             {
                 held.Add(pending);
             }
@@ -241,6 +222,18 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
             }
 
             return writable;
+        }
+
+        bool Hold(PendingAppend pending)
+        {
+            var conversationId = pending.Message.ConversationId;
+            if (batch.Count < MaxBatchSize && !busy.Contains(conversationId) && stillHeld?.Contains(conversationId) != true)
+            {
+                return false;
+            }
+
+            (stillHeld ??= new HashSet<string>(StringComparer.Ordinal)).Add(conversationId);
+            return true;
         }
     }
 

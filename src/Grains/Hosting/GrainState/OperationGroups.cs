@@ -1,3 +1,5 @@
+using Social.Storage;
+
 namespace Social.Grains.Hosting.GrainState;
 
 /// <summary>One queued operation of an <see cref="OperationGroups{T}"/>; its task completes when its group has run.</summary>
@@ -38,24 +40,8 @@ public sealed class OperationGroups<T>(Func<IReadOnlyList<T>, Task> runGroup, in
             _running = true;
         }
 
-        StartRunning();
+        _ = BackgroundLoop.Start(RunQueuedGroupsAsync);
         return operation.Completion.Task;
-    }
-
-    private void StartRunning()
-    {
-        // The first caller's execution context (an Orleans request context, a trace) must not
-        // become the ambient context of every later group.
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            _ = Task.Run(RunQueuedGroupsAsync);
-            return;
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(RunQueuedGroupsAsync);
-        }
     }
 
     private async Task RunQueuedGroupsAsync()

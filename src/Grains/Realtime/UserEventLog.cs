@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Social.Grains.Realtime;
 
 /// <summary>
@@ -33,7 +35,7 @@ public sealed class UserEventLog(TimeProvider time)
         _recent.Enqueue((streamed, time.GetUtcNow()));
         if (userEvent is NewMessageEvent added)
         {
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_recentMessageIds, added.Message.MessageId, out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_recentMessageIds, added.Message.MessageId, out _)++;
         }
 
         Trim();
@@ -72,7 +74,7 @@ public sealed class UserEventLog(TimeProvider time)
         while (_recent.Count > Capacity || (_recent.Count > 0 && _recent.Peek().At < oldest))
         {
             if (_recent.Dequeue().Event.Event is NewMessageEvent dropped
-                && --System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_recentMessageIds, dropped.Message.MessageId) == 0)
+                && --CollectionsMarshal.GetValueRefOrNullRef(_recentMessageIds, dropped.Message.MessageId) == 0)
             {
                 _recentMessageIds.Remove(dropped.Message.MessageId);
             }

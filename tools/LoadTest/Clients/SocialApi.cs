@@ -69,13 +69,7 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         var (users, registration) = await RegisterAsync(runTag, pairCount * 2, registerConcurrency, cancellationToken);
         Progress.Say(FormattableString.Invariant($"  {registration.Succeeded} registered in {registration.Seconds:0.0} s = {registration.PerSecond:0.0}/s"));
         SetupPhase.RequireAll(registration, "registration");
-
-        var pairs = Enumerable.Range(0, users.Length / 2).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
-        Progress.Say($"Making {pairs.Length} friend pairs (request + accept)...");
-        var pairing = await PairAsync(pairs, 64, cancellationToken);
-        Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
-        SetupPhase.RequireAll(pairing, "pairing");
-        return new FriendPairs(pairs, registration, pairing);
+        return await PairNeighboursAsync(users, registration, cancellationToken);
     }
 
     /// <summary>
@@ -94,13 +88,18 @@ public sealed class SocialApi(Uri baseAddress) : IDisposable
         Progress.Say($"Signing in {users.Length} users with minted tokens (the server gives each an account)...");
         var provisioning = await RunAsync("sign in", users.Length, 32, (i, ct) => Refusal("me", () => As(users[i]).Users.GetMeAsync(ct)), cancellationToken);
         SetupPhase.RequireAll(provisioning, "signing in");
+        return await PairNeighboursAsync(users, provisioning, cancellationToken);
+    }
 
-        var pairs = Enumerable.Range(0, pairCount).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
+    /// <summary>Makes users 2i and 2i+1 friends; stops the run when any pairing failed.</summary>
+    private async Task<FriendPairs> PairNeighboursAsync(SimulatedUser[] users, SetupPhase signUp, CancellationToken cancellationToken)
+    {
+        var pairs = Enumerable.Range(0, users.Length / 2).Select(i => (users[2 * i], users[(2 * i) + 1])).ToArray();
         Progress.Say($"Making {pairs.Length} friend pairs (request + accept)...");
         var pairing = await PairAsync(pairs, 64, cancellationToken);
         Progress.Say(FormattableString.Invariant($"  {pairing.Succeeded} pairs in {pairing.Seconds:0.0} s = {pairing.PerSecond:0.0}/s"));
         SetupPhase.RequireAll(pairing, "pairing");
-        return new FriendPairs(pairs, provisioning, pairing);
+        return new FriendPairs(pairs, signUp, pairing);
     }
 
     /// <summary>Makes each pair friends: the first asks, the second accepts.</summary>

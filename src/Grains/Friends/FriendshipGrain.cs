@@ -23,6 +23,8 @@ public sealed class FriendshipGrain(
     // first operation after a crash or a failed projection repairs the projections.
     private long _projectedVersion = -1;
 
+    private AbsenceCollector? _absence;
+
     private FriendshipState Pair => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -33,15 +35,12 @@ public sealed class FriendshipGrain(
 
     /// <summary>
     /// A pair that has never changed has nothing to remember: an operation on two unrelated users
-    /// (an accept without a request, a flood of them) does not keep an activation alive.
+    /// (an accept without a request, a flood of them) does not keep an activation alive for long.
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (Pair.Version == 0)
-        {
-            DeactivateOnIdle();
-        }
+        (_absence ??= new AbsenceCollector(this, time)).CallEnded(exists: Pair.Version != 0);
     }
 
     public async Task<FriendshipResult> Request(string userId)

@@ -34,6 +34,7 @@ public sealed partial class GroupGrain(
     private static readonly TimeSpan ReadFlushInterval = TimeSpan.FromSeconds(1);
 
     private readonly RecentWindow _window = new(WindowSize);
+    private AbsenceCollector? _absence;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _ownSeqs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<long>> _hidden = new(StringComparer.Ordinal);
@@ -78,14 +79,11 @@ public sealed partial class GroupGrain(
         }
     }
 
-    /// <summary>A group that does not exist (a lookup of a random id) does not keep an activation alive.</summary>
+    /// <summary>A group that does not exist (a lookup of a random id) does not keep an activation alive for long.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (!_membership.Exists)
-        {
-            DeactivateOnIdle();
-        }
+        (_absence ??= new AbsenceCollector(this, time)).CallEnded(exists: _membership.Exists);
     }
 
     public async Task<GroupResult> Create(CreateGroupCommand command)

@@ -27,6 +27,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
 
     private readonly TypingThrottle _typing = new(time);
+    private AbsenceCollector? _absence;
 
     // The members' user grains, called on every send: making a reference resolves the grain
     // interface by reflection each time.
@@ -65,15 +66,12 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
     /// <summary>
     /// A conversation that does not exist (a lookup of a random id, a refused first send) has
-    /// nothing to remember: it does not keep an activation alive.
+    /// nothing to remember: it does not keep an activation alive for long.
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (_members.Count == 0)
-        {
-            DeactivateOnIdle();
-        }
+        (_absence ??= new AbsenceCollector(this, time)).CallEnded(exists: _members.Count > 0);
     }
 
     /// <summary>Check → admit → store → publish; a retry gets the first message back.</summary>

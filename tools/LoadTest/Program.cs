@@ -49,6 +49,7 @@ var messageSize = new Option<int>("--message-size") { Description = "Characters 
 var registerConcurrency = new Option<int>("--register-concurrency") { Description = "Registrations in flight", DefaultValueFactory = _ => 8 };
 var relay = new Option<bool>("--relay") { Description = "Measure the floor instead: a bare SignalR relay hub (tools/Relay: no auth, grains or storage), same load shape" };
 var allSteps = new Option<bool>("--all-steps") { Description = "Run every rate of --rates even past saturation (to show overload and recovery, e.g. 4000,6000,2000)" };
+var timeline = new Option<bool>("--timeline") { Description = "Also report each step second by second (by the second a message was sent in): sent, delivered, failed, latency" };
 var mintedUsers = new Option<bool>("--minted-users") { Description = "Users signed in with tokens minted as the outside issuer instead of registered (no PBKDF2 registrations: set-up in seconds)" };
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Unanswered sends per connection before further sends are skipped", DefaultValueFactory = _ => 64 };
 
@@ -90,7 +91,7 @@ foreach (var option in new Option[] { url, serverPid, signingKey, postgres, noFs
 }
 
 var signalR = new Command("signalr", "Users as SignalR connections in friend pairs, each sending to its friend at a fixed rate (the default mode)");
-foreach (var option in new Option[] { users, interval, rates, duration, warmup, drain, messageSize, registerConcurrency, maxInFlight, relay, allSteps, mintedUsers })
+foreach (var option in new Option[] { users, interval, rates, duration, warmup, drain, messageSize, registerConcurrency, maxInFlight, relay, allSteps, mintedUsers, timeline })
 {
     root.Options.Add(option);
     signalR.Options.Add(option);
@@ -173,7 +174,7 @@ SignalROptions SignalROptionsOf(ParseResult parsed)
     return new SignalROptions(n, steps, TimeSpan.FromSeconds(parsed.GetValue(duration)), TimeSpan.FromSeconds(parsed.GetValue(warmup)),
         TimeSpan.FromSeconds(parsed.GetValue(drain)), parsed.GetValue(messagePack), Math.Max(8, parsed.GetValue(messageSize)),
         parsed.GetValue(registerConcurrency), parsed.GetValue(maxInFlight), TimeSpan.FromSeconds(parsed.GetValue(quietWait)), parsed.GetValue(relay), parsed.GetValue(allSteps),
-        parsed.GetValue(mintedUsers));
+        parsed.GetValue(mintedUsers), parsed.GetValue(timeline));
 }
 
 SendPlan SendPlanOf(ParseResult parsed) =>

@@ -88,6 +88,13 @@ public sealed record RunReport(string Mode, string CommandLine, DateTimeOffset S
         if (Result is SignalRResult { Steps.Count: > 0 } withSteps)
         {
             StepTable(output, withSteps.Steps);
+            foreach (var step in withSteps.Steps.Where(s => s.Timeline is not null))
+            {
+                output.WriteLine();
+                output.WriteLine($"{step.Name}, second by second:");
+                output.WriteLine();
+                output.Write(step.Timeline);
+            }
         }
     }
 

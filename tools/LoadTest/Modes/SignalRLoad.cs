@@ -21,7 +21,8 @@ public sealed record SignalROptions(
     TimeSpan QuietWait,
     bool Relay = false,
     bool AllSteps = false,
-    bool MintedUsers = false);
+    bool MintedUsers = false,
+    bool Timeline = false);
 
 /// <summary>One rate step's figures.</summary>
 public sealed record StepResult(
@@ -44,7 +45,8 @@ public sealed record StepResult(
     SortedDictionary<string, int> Errors,
     CpuUse Cpu,
     GcActivity? ServerGc,
-    IReadOnlyList<string> ServerStages);
+    IReadOnlyList<string> ServerStages,
+    string? Timeline = null);
 
 public sealed record SignalRResult(
     SetupPhase Registration,
@@ -220,7 +222,7 @@ public sealed class SignalRLoad
 
         if (message.ClientMessageId is { } id && _pending.TryRemove(id, out var pending))
         {
-            pending.Step.Delivered(Stopwatch.GetElapsedTime(pending.SentAt, now).TotalMilliseconds);
+            pending.Step.Delivered(pending.SentAt, Stopwatch.GetElapsedTime(pending.SentAt, now).TotalMilliseconds);
             _window?.ArrivedInWindow();
         }
         else
@@ -236,13 +238,13 @@ public sealed class SignalRLoad
             Progress.Say("  still not quiet; measuring anyway (see \"other\" in the CPU figures).");
         }
 
-        var state = new StepState();
         var perUserInterval = users.Length / rate;
         var gc = _server.ProcessId is { } pid ? await GcProbe.WatchAsync(pid, cancellationToken) : null;
         var stages = _options.Relay ? null : await ServerStages.StartAsync(Scraper, _server.BaseAddress, cancellationToken);
         var cpu = CpuWindow.Start(_server.ProcessId);
-        _window = state;
         var started = Stopwatch.GetTimestamp();
+        var state = new StepState(_options.Timeline ? new SecondBySecond(started) : null);
+        _window = state;
         var sends = new List<Task>(capacity: (int)Math.Min(int.MaxValue, (rate * duration.TotalSeconds) + 16));
 
         await using (Progress.Show(() => state.Describe(name, Stopwatch.GetElapsedTime(started), duration, _pending.Count)))
@@ -332,7 +334,7 @@ public sealed class SignalRLoad
         var content = id.Length >= _options.MessageSize ? id : id + " " + new string('x', _options.MessageSize - id.Length - 1);
         var sentAt = Stopwatch.GetTimestamp();
         _pending[id] = new Pending(sentAt, step);
-        step.Sent();
+        step.Sent(sentAt);
         try
         {
             await connection.InvokeAsync<MessageView>("SendMessage", new Social.Client.SendMessageRequest(user.PeerId, content, id), cancellationToken);
@@ -341,7 +343,7 @@ public sealed class SignalRLoad
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _pending.TryRemove(id, out _);
-            step.Error($"send: {ErrorCounter.Describe(exception)}");
+            step.Error($"send: {ErrorCounter.Describe(exception)}", sentAt);
         }
         finally
         {
@@ -364,7 +366,7 @@ public sealed class SignalRLoad
     }
 
     /// <summary>Counters of one step, updated from many threads.</summary>
-    private sealed class StepState
+    private sealed class StepState(SecondBySecond? timeline)
     {
         private readonly LatencyRecorder _delivery = new();
         private readonly LatencyRecorder _acknowledge = new();
@@ -385,7 +387,11 @@ public sealed class SignalRLoad
         /// <summary>Sends still waiting for their acknowledgement or their delivery.</summary>
         public long Outstanding => Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed);
 
-        public void Sent() => Interlocked.Increment(ref _sent);
+        public void Sent(long sentAt)
+        {
+            Interlocked.Increment(ref _sent);
+            timeline?.Sent(sentAt);
+        }
 
         public void Skipped() => Interlocked.Increment(ref _skipped);
 
@@ -399,16 +405,21 @@ public sealed class SignalRLoad
             _acknowledge.Add(milliseconds);
         }
 
-        public void Delivered(double milliseconds)
+        public void Delivered(long sentAt, double milliseconds)
         {
             Interlocked.Increment(ref _delivered);
             _delivery.Add(milliseconds);
+            timeline?.Delivered(sentAt, milliseconds);
         }
 
-        public void Error(string kind)
+        public void Error(string kind, long? sentAt = null)
         {
             Interlocked.Increment(ref _failed);
             _errors.Add(kind);
+            if (sentAt is { } at)
+            {
+                timeline?.Failed(at);
+            }
         }
 
         public void Lag(double seconds)
@@ -430,7 +441,8 @@ public sealed class SignalRLoad
             return new StepResult(name, rate, Math.Round(perUserInterval, 4), Math.Round(seconds, 2),
                 _sent, _acknowledged, _delivered, notDelivered, _echoes, _skipped,
                 Math.Round(_sent / seconds, 1), Math.Round(_delivered / seconds, 1), Math.Round(_arrivedInWindow / seconds, 1),
-                _delivery.Summarize(), _acknowledge.Summarize(), Math.Round(_maxLagSeconds * 1000, 1), _errors.Snapshot(), cpu, gc, stages);
+                _delivery.Summarize(), _acknowledge.Summarize(), Math.Round(_maxLagSeconds * 1000, 1), _errors.Snapshot(), cpu, gc, stages,
+                timeline?.Table());
         }
     }
 }

@@ -98,6 +98,8 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
         {
             await writerLoop;
         }
+
+        (writer as IDisposable)?.Dispose();
     }
 
     private async Task WriteLoopAsync()

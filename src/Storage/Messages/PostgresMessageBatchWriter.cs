@@ -22,7 +22,8 @@ namespace Social.Storage.Messages;
 /// the others in its batch.
 /// </para>
 /// </remarks>
-internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSource, ILogger logger) : IMessageBatchWriter
+internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSource, ILogger logger, bool ownThread = false)
+    : IMessageBatchWriter, IDisposable
 {
     private const string InsertSql = $"""
         INSERT INTO messages ({PostgresMessageColumns.List})
@@ -50,11 +51,17 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
 
     private static readonly IReadOnlyDictionary<string, Exception> NoFailures = new Dictionary<string, Exception>();
 
+    // The first attempt of each batch, when the writer has one batch in flight at a time; retries
+    // and the search for rejected rows stay asynchronous (they are rare).
+    private readonly CommitThread? _commits = ownThread ? new CommitThread("Social message commits") : null;
+
     public async Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         try
         {
-            await InsertInOneTransactionAsync(messages, creations);
+            await (_commits is { } commits
+                ? commits.Run(() => InsertInOneTransaction(messages, creations))
+                : InsertInOneTransactionAsync(messages, creations));
             return NoFailures;
         }
         catch (Exception ex) when (IsTransient(ex))
@@ -76,11 +83,22 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         }
     }
 
+    public void Dispose() => _commits?.Dispose();
+
     /// <summary>One statement, so one transaction without BEGIN and COMMIT: the commit is the statement's own.</summary>
     private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await InsertAsync(connection, transaction: null, messages, creations);
+    }
+
+    /// <summary>The same, blocking the calling thread (<see cref="CommitThread"/>).</summary>
+    private void InsertInOneTransaction(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
+    {
+        using var connection = dataSource.OpenConnection();
+        using var command = InsertCommand(connection, transaction: null, messages, creations);
+        command.Prepare();
+        command.ExecuteNonQuery();
     }
 
     private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(
@@ -150,7 +168,18 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
     private static async Task InsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
-        await using var command = new NpgsqlCommand(creations.Count == 0 ? InsertSql : CreatingInsertSql, connection, transaction);
+        await using var command = InsertCommand(connection, transaction, messages, creations);
+
+        // Prepared once per pooled connection (Npgsql keeps it), so PostgreSQL parses and plans the
+        // statement once instead of for every batch.
+        await command.PrepareAsync();
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlCommand InsertCommand(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
+    {
+        var command = new NpgsqlCommand(creations.Count == 0 ? InsertSql : CreatingInsertSql, connection, transaction);
         if (creations.Count > 0)
         {
             AddCreations(command, creations);
@@ -166,11 +195,7 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         command.Parameters.Add(Column("client_message_ids", messages, m => m.ClientMessageId));
         command.Parameters.Add(Column("hidden_by_sender", messages, m => m.HiddenBySender));
         command.Parameters.Add(Column("hidden_by_recipient", messages, m => m.HiddenByRecipient));
-
-        // Prepared once per pooled connection (Npgsql keeps it), so PostgreSQL parses and plans the
-        // statement once instead of for every batch.
-        await command.PrepareAsync();
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     private static void AddCreations(NpgsqlCommand command, IReadOnlyList<NewConversation> creations)

@@ -109,7 +109,8 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
         ArgumentOutOfRangeException.ThrowIfLessThan(appendWriters, 1);
 
         _dataSource = dataSource;
-        _appends = new PartitionedAppendQueues(appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger), logger, batchesInFlight);
+        _appends = new PartitionedAppendQueues(
+            appendWriters, () => new PostgresMessageBatchWriter(dataSource, logger, ownThread: batchesInFlight == 1), logger, batchesInFlight);
         _existence = new ConversationExistenceProbe(dataSource, logger);
     }
 

@@ -10,9 +10,9 @@ namespace Social.Storage.Messages;
 /// <remarks>
 /// On a busy machine the answer to an asynchronous commit waits twice more before anything acts on
 /// it: for the socket engine's thread, then for a thread-pool thread, behind whatever is queued
-/// there. A thread blocked in the commit is woken by the kernel as soon as PostgreSQL answers. It
-/// cut a commit's p50 from 3.0 to 2.3 ms and its p99 from 20 to 10 ms at 2,000 msg/s on 2 cores
-/// (BENCHMARKS.md, "Push path, fifth round").
+/// there. A thread blocked in the commit is woken by the kernel as soon as PostgreSQL answers. At
+/// 2,000 msg/s on 2 cores a commit's p99 was 9–18 ms (median 11) against 10–20 (median 16) without
+/// it (BENCHMARKS.md, "Push path, fifth round").
 /// </remarks>
 internal sealed class CommitThread : IDisposable
 {

@@ -25,16 +25,27 @@ internal sealed class CommitThread : IDisposable
         new Thread(RunWork) { IsBackground = true, Name = name }.UnsafeStart();
     }
 
-    /// <summary>Runs <paramref name="work"/> on this thread, after the work queued before it.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on this thread, after the work queued before it, in the caller's
+    /// execution context (so the database call's trace span is a child of the caller's).
+    /// </summary>
     public Task Run(Action work)
     {
         // Not RunContinuationsAsynchronously: the caller's continuation runs here, at once.
         var completion = new TaskCompletionSource();
+        var context = ExecutionContext.Capture();
         _work.Add(() =>
         {
             try
             {
-                work();
+                if (context is null)
+                {
+                    work();
+                }
+                else
+                {
+                    ExecutionContext.Run(context, static state => ((Action)state!)(), work);
+                }
             }
             catch (Exception exception)
             {

@@ -34,6 +34,18 @@ public sealed class CommitThreadTests
     }
 
     [Fact]
+    public async Task Work_sees_the_callers_execution_context()
+    {
+        using var commits = new CommitThread("test commits");
+        using var batch = new System.Diagnostics.Activity("message_store.batch").Start();
+        string? seenInWork = null;
+
+        await commits.Run(() => seenInWork = System.Diagnostics.Activity.Current?.Id).WaitAsync(WaitLimit);
+
+        Assert.Equal(batch.Id, seenInWork);
+    }
+
+    [Fact]
     public async Task A_failed_work_item_fails_its_task_and_the_next_one_still_runs()
     {
         using var commits = new CommitThread("test commits");

@@ -34,7 +34,6 @@ public sealed partial class GroupGrain(
     private static readonly TimeSpan ReadFlushInterval = TimeSpan.FromSeconds(1);
 
     private readonly RecentWindow _window = new(WindowSize);
-    private AbsenceCollector? _absence;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _ownSeqs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<long>> _hidden = new(StringComparer.Ordinal);
@@ -42,6 +41,7 @@ public sealed partial class GroupGrain(
     private readonly HashSet<string> _movedCursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IUserGroupsGrain> _userGroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IUserGrain> _users = new(StringComparer.Ordinal);
+    private AbsenceCollector? _absence;
 
     private GroupMembership _membership = null!;
     private string _id = "";

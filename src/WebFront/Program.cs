@@ -1,60 +1,10 @@
-using Microsoft.AspNetCore.Identity;
-using Social.Grains.Hosting;
-using Social.Storage.Accounts;
-using Social.WebFront.Api;
-using Social.WebFront.Auth;
-using Social.WebFront.Health;
 using Social.WebFront.Hosting;
-using Social.WebFront.Overload;
-using Social.WebFront.Presence;
-using Social.WebFront.Realtime;
-using Social.WebFront.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddSocialOrleans();
-builder.AddSocialAuth();
-builder.AddSocialProblems();
-builder.AddSocialRateLimiting();
-builder.AddSocialHealth();
-builder.AddSocialRealtime();
-builder.AddSocialPresence();
-builder.AddSocialOverload();
-builder.AddHubRefusalLogging();
-builder.AddTokenSafeRequestLogging();
-builder.AddSocialTelemetry();
-builder.Services.AddSocialGrainOptions(builder.Configuration);
-builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
-builder.Services.AddOpenApi();
+builder.AddSocialServer();
 
 var app = builder.Build();
-
-app.UseSocialProblems();
-app.UseSocialSecurityHeaders();
-
-// The web client (generated into wwwroot from web/ by the build). no-cache: browsers revalidate
-// the unversioned modules, so a new build is picked up on reload.
-app.UseDefaultFiles();
-app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache" });
-app.UseSocialWebSockets();
-app.UseAuthentication();
-app.UseExternalUserProvisioning();
-app.UseAuthorization();
-app.UseRateLimiter();
-
-app.MapOpenApi().AllowAnonymous();
-app.MapSocialHealth();
-app.MapSocialTelemetry();
-app.MapAuthApi();
-app.MapAdminApi(app.Configuration);
-app.MapUsersApi();
-app.MapProfileApi();
-app.MapFriendsApi();
-app.MapMessagesApi();
-app.MapGroupsApi();
-app.MapPresenceApi();
-app.MapSocialRealtime();
-
+app.UseSocialServer();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -96,6 +96,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             ["ConnectionStrings__Social"] = ConnectionString,
             ["Social__Cluster__Mode"] = "client",
+            ["Social__WarmUp__Sandbox"] = "false", // seconds per start, for compiled code these tests do not measure
             ["Social__Auth__SigningKey"] = _signingKey,
             ["Social__RateLimits__RegistrationsPerMinute"] = "10000",
             ["Social__RateLimits__RequestsPerSecond"] = "10000",

@@ -42,6 +42,9 @@ public class SocialTestServer : WebApplicationFactory<Program>
             ["Social:RateLimits:RequestsPerSecond"] = "100000",
             ["Social:RateLimits:SearchesPerMinute"] = "100000",
             ["Social:RateLimits:AnonymousRequestsPerSecond"] = "100000",
+
+            // A few seconds per server, for compiled code that tests do not measure.
+            ["Social:WarmUp:Sandbox"] = "false",
         };
         foreach (var (key, value) in options.Settings)
         {

@@ -16,7 +16,13 @@ public sealed class LogCapturingServer : SocialApiFactory
     private readonly LogSink _sink = new();
 
     public LogCapturingServer()
-        : base(connectionString: null, settings: new Dictionary<string, string?>
+        : this(connectionString: null)
+    {
+    }
+
+    /// <summary>The same on PostgreSQL when <paramref name="connectionString"/> is given, with <paramref name="settings"/> on top.</summary>
+    public LogCapturingServer(string? connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+        : base(connectionString, settings: new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Information",

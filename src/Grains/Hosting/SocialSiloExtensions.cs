@@ -23,6 +23,7 @@ public static class SocialSiloExtensions
         silo.Services.AddSocialGrainOptions(configuration);
         silo.AddSocialStreams();
         silo.AddSocialSiloTelemetry(configuration);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoreWarmUp>();
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = SocialNames.ClusterId;

@@ -11,4 +11,7 @@ internal interface IMessageBatchWriter
     /// batch) are created if missing, all or none with their conversation's messages.
     /// </summary>
     Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations);
+
+    /// <summary>Runs the writer's statements once without storing anything, so the first batch does not pay for first use.</summary>
+    Task WarmUpAsync() => Task.CompletedTask;
 }

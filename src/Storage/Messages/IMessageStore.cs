@@ -57,6 +57,13 @@ public interface IMessageStore
     /// <summary>Every conversation of a user, for rebuilding the user's conversation index.</summary>
     Task<IReadOnlyList<UserConversationRow>> LoadUserConversationsAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs the store's hot statements once, storing nothing, so that a fresh process's first
+    /// messages do not wait for their first use (connections, type handling, prepared statements,
+    /// compiled code). Called once at start-up.
+    /// </summary>
+    Task WarmUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Greetings sent by <paramref name="senderId"/> since <paramref name="since"/> (for the daily limit).</summary>
     Task<IReadOnlyList<DateTimeOffset>> LoadGreetingTimesAsync(string senderId, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

@@ -75,6 +75,9 @@ internal sealed partial class MessageAppendQueue(IMessageBatchWriter writer, ILo
     }
 
     /// <summary>The conversation's writer has reloaded it: its new appends are accepted again.</summary>
+    /// <summary>The writer's warm-up (<see cref="IMessageBatchWriter.WarmUpAsync"/>), beside any batch in flight.</summary>
+    public Task WarmUpAsync() => writer.WarmUpAsync();
+
     public void Reload(string conversationId)
     {
         lock (_gate)

@@ -29,6 +29,8 @@ internal sealed class PartitionedAppendQueues : IAsyncDisposable
     /// <summary>Appends queued in all lanes and not yet taken into a batch.</summary>
     public int Waiting => _queues.Sum(queue => queue.Waiting);
 
+    public Task WarmUpAsync() => Task.WhenAll(_queues.Select(queue => queue.WarmUpAsync()));
+
     public void Reload(string conversationId) => QueueOf(conversationId).Reload(conversationId);
 
     public async ValueTask DisposeAsync()

@@ -83,6 +83,35 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         }
     }
 
+    /// <summary>
+    /// Runs both insert statements with no rows, the way a batch runs them (on the commit thread
+    /// when there is one). Stores nothing; the first real batch then finds Npgsql's handling of
+    /// its parameter types built, its statement prepared and its code compiled.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        if (_commits is { } commits)
+        {
+            await commits.Run(() =>
+            {
+                InsertInOneTransaction([], [], InsertSql);
+                InsertInOneTransaction([], [], CreatingInsertSql);
+            });
+
+            // Off the commit thread, which ran this continuation.
+            await Task.Yield();
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        foreach (var sql in (string[])[InsertSql, CreatingInsertSql])
+        {
+            await using var command = InsertCommand(connection, transaction: null, sql, [], []);
+            await command.PrepareAsync();
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     public void Dispose() => _commits?.Dispose();
 
     /// <summary>One statement, so one transaction without BEGIN and COMMIT: the commit is the statement's own.</summary>
@@ -93,10 +122,10 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
     }
 
     /// <summary>The same, blocking the calling thread (<see cref="CommitThread"/>).</summary>
-    private void InsertInOneTransaction(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
+    private void InsertInOneTransaction(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations, string? sql = null)
     {
         using var connection = dataSource.OpenConnection();
-        using var command = InsertCommand(connection, transaction: null, messages, creations);
+        using var command = InsertCommand(connection, transaction: null, sql ?? SqlFor(creations), messages, creations);
         command.Prepare();
         command.ExecuteNonQuery();
     }
@@ -168,7 +197,7 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
     private static async Task InsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
-        await using var command = InsertCommand(connection, transaction, messages, creations);
+        await using var command = InsertCommand(connection, transaction, SqlFor(creations), messages, creations);
 
         // Prepared once per pooled connection (Npgsql keeps it), so PostgreSQL parses and plans the
         // statement once instead of for every batch.
@@ -176,11 +205,13 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         await command.ExecuteNonQueryAsync();
     }
 
+    private static string SqlFor(IReadOnlyList<NewConversation> creations) => creations.Count == 0 ? InsertSql : CreatingInsertSql;
+
     private static NpgsqlCommand InsertCommand(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
-        var command = new NpgsqlCommand(creations.Count == 0 ? InsertSql : CreatingInsertSql, connection, transaction);
-        if (creations.Count > 0)
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        if (string.Equals(sql, CreatingInsertSql, StringComparison.Ordinal))
         {
             AddCreations(command, creations);
         }

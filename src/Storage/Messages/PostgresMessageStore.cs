@@ -146,6 +146,10 @@ public sealed class PostgresMessageStore : IMessageStore, IAsyncDisposable, IDis
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Both writers' statements, and the existence probe for an id no conversation has.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_appends.WarmUpAsync(), _existence.ExistsAsync("warm-up")).WaitAsync(cancellationToken);
+
     public async Task<ConversationSnapshot?> LoadConversationAsync(
         string conversationId, int recentCount, CancellationToken cancellationToken = default)
     {

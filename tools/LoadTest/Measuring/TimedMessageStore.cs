@@ -46,6 +46,9 @@ public sealed class TimedMessageStore(PostgresMessageStore store, StoreCallTimin
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(provider => new TimedMessageStore(provider.GetRequiredService<PostgresMessageStore>(), timings)));
     }
 
+    // Not timed: it runs once, before any load.
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) => store.WarmUpAsync(cancellationToken);
+
     public Task EnsureConversationAsync(string conversationId, IReadOnlyList<string> memberIds, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
         timings.Time("create conversation", () => store.EnsureConversationAsync(conversationId, memberIds, createdAt, cancellationToken));
 

@@ -11,17 +11,18 @@ public sealed record LogEntry(string Category, LogLevel Level, string Message, E
 /// The real server on Kestrel with every category logging from Information (as an operator who
 /// turns request logging on would have it) into a list the test can read.
 /// </summary>
-public sealed class LogCapturingServer : SocialApiFactory
+public class LogCapturingServer : SocialApiFactory
 {
     private readonly LogSink _sink = new();
 
     public LogCapturingServer()
-        : this(connectionString: null)
+        : this(connectionString: null, settings: null)
     {
     }
 
     /// <summary>The same on PostgreSQL when <paramref name="connectionString"/> is given, with <paramref name="settings"/> on top.</summary>
-    public LogCapturingServer(string? connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <remarks>Protected: a collection fixture may have only one public constructor.</remarks>
+    protected LogCapturingServer(string? connectionString, IReadOnlyDictionary<string, string?>? settings)
         : base(connectionString, settings: new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Logging:LogLevel:Default"] = "Information",

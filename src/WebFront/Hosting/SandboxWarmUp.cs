@@ -24,7 +24,13 @@ internal sealed partial class SandboxWarmUp(ILogger<SandboxWarmUp> logger) : IHo
     /// <summary>Longest the server's start waits for it.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
+    /// <summary>Set in the sandbox's own configuration only.</summary>
+    private const string SandboxKey = "Social:WarmUp:IsSandbox";
+
     public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue(EnabledKey, defaultValue: true);
+
+    /// <summary>True in the sandbox copy itself.</summary>
+    public static bool IsSandbox(IConfiguration configuration) => configuration.GetValue(SandboxKey, defaultValue: false);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -76,6 +82,7 @@ internal sealed partial class SandboxWarmUp(ILogger<SandboxWarmUp> logger) : IHo
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [EnabledKey] = "false",
+            [SandboxKey] = "true",
 
             // Without a key the server makes (and keeps, in the home directory) a development key.
             ["Social:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),

@@ -53,7 +53,14 @@ public static class SocialApp
         app.UseAuthentication();
         app.UseExternalUserProvisioning();
         app.UseAuthorization();
-        app.UseRateLimiter();
+
+        // ASP.NET Core's rate limiting middleware never disposes the limiter it creates, whose
+        // timer then keeps a stopped host alive (dotnet/aspnetcore#69061): the warm-up's sandbox,
+        // which sends nothing rate-limited, goes without it.
+        if (!SandboxWarmUp.IsSandbox(app.Configuration))
+        {
+            app.UseRateLimiter();
+        }
 
         app.MapOpenApi().AllowAnonymous();
         app.MapSocialHealth();

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Social.Storage.Messages;
 
 /// <summary>
@@ -13,11 +11,14 @@ namespace Social.Storage.Messages;
 /// there. A thread blocked in the commit is woken by the kernel as soon as PostgreSQL answers. At
 /// 2,000 msg/s on 2 cores a commit's p99 was 9–18 ms (median 11) against 10–20 (median 16) without
 /// it (BENCHMARKS.md, "Push path, fifth round").
+/// The idle thread waits on a monitor, which sleeps at once: a <c>BlockingCollection</c> spun
+/// first (<c>sched_yield</c>), about 2 % of the server's CPU at 2,000 msg/s on a machine with no
+/// core to spare (BENCHMARKS.md, "Push path, seventh round").
 /// </remarks>
 internal sealed class CommitThread : IDisposable
 {
-    private readonly BlockingCollection<Action> _work = [];
-    private int _disposed;
+    private readonly Queue<Action> _work = new();
+    private bool _completed;
 
     public CommitThread(string name)
     {
@@ -34,7 +35,7 @@ internal sealed class CommitThread : IDisposable
         // Not RunContinuationsAsynchronously: the caller's continuation runs here, at once.
         var completion = new TaskCompletionSource();
         var context = ExecutionContext.Capture();
-        _work.Add(() =>
+        Enqueue(() =>
         {
             try
             {
@@ -61,19 +62,47 @@ internal sealed class CommitThread : IDisposable
     /// <summary>Lets the thread end once the work queued so far is done.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        lock (_work)
         {
-            _work.CompleteAdding();
+            _completed = true;
+            Monitor.Pulse(_work);
+        }
+    }
+
+    private void Enqueue(Action work)
+    {
+        lock (_work)
+        {
+            ObjectDisposedException.ThrowIf(_completed, this);
+            _work.Enqueue(work);
+            Monitor.Pulse(_work);
         }
     }
 
     private void RunWork()
     {
-        foreach (var work in _work.GetConsumingEnumerable())
+        while (TakeNext() is { } work)
         {
             work();
         }
+    }
 
-        _work.Dispose();
+    /// <summary>The next work item, waiting for one; null once disposed and drained.</summary>
+    private Action? TakeNext()
+    {
+        lock (_work)
+        {
+            while (_work.Count == 0)
+            {
+                if (_completed)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_work);
+            }
+
+            return _work.Dequeue();
+        }
     }
 }

@@ -55,6 +55,10 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
     // and the search for rejected rows stay asynchronous (they are rare).
     private readonly CommitThread? _commits = ownThread ? new CommitThread("Social message commits") : null;
 
+    // Used only on the commit thread.
+    private readonly CommitConnection _commitConnection = new(dataSource);
+    private int _disposed;
+
     public async Task<IReadOnlyDictionary<string, Exception>> WriteAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
     {
         try
@@ -112,7 +116,17 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         }
     }
 
-    public void Dispose() => _commits?.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _commits is not { } commits)
+        {
+            return;
+        }
+
+        // Closed on the commit thread, after the batch it may still be writing.
+        _ = commits.Run(_commitConnection.Dispose);
+        commits.Dispose();
+    }
 
     /// <summary>One statement, so one transaction without BEGIN and COMMIT: the commit is the statement's own.</summary>
     private async Task InsertInOneTransactionAsync(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations)
@@ -121,13 +135,22 @@ internal sealed partial class PostgresMessageBatchWriter(NpgsqlDataSource dataSo
         await InsertAsync(connection, transaction: null, messages, creations);
     }
 
-    /// <summary>The same, blocking the calling thread (<see cref="CommitThread"/>).</summary>
+    /// <summary>The same, blocking the commit thread, on its own connection (<see cref="CommitConnection"/>).</summary>
     private void InsertInOneTransaction(IReadOnlyList<StoredMessage> messages, IReadOnlyList<NewConversation> creations, string? sql = null)
     {
-        using var connection = dataSource.OpenConnection();
-        using var command = InsertCommand(connection, transaction: null, sql ?? SqlFor(creations), messages, creations);
-        command.Prepare();
-        command.ExecuteNonQuery();
+        try
+        {
+            // Prepared once on this connection; later batches only look the statement up.
+            using var command = InsertCommand(_commitConnection.Open(), transaction: null, sql ?? SqlFor(creations), messages, creations);
+            command.Prepare();
+            command.ExecuteNonQuery();
+        }
+        catch
+        {
+            // Whatever failed, the next batch starts on a fresh connection.
+            _commitConnection.Close();
+            throw;
+        }
     }
 
     private async Task<IReadOnlyDictionary<string, Exception>> WriteAfterFailureAsync(

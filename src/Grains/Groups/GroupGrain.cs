@@ -33,7 +33,7 @@ public sealed partial class GroupGrain(
     /// <summary>How often moved read cursors go out to the members, gathered.</summary>
     private static readonly TimeSpan ReadFlushInterval = TimeSpan.FromSeconds(1);
 
-    private readonly RecentWindow _window = new(WindowSize);
+    private readonly RecentWindow<StoredMessage> _window = new(WindowSize);
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _ownSeqs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<long>> _hidden = new(StringComparer.Ordinal);

@@ -21,10 +21,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     private const int StoreChunk = 100;
 
     private readonly Dictionary<string, MemberCursor> _members = new(StringComparer.Ordinal);
-    private readonly RecentWindow _window = new(WindowSize);
+    private readonly RecentWindow<HeldMessage> _window = new(WindowSize);
     private readonly GreetingLedger _greetings = new();
     private readonly ClientIdClaims _clientIds = new();
-    private readonly SortedDictionary<long, StoredMessage> _inFlight = [];
+    private readonly SortedDictionary<long, Message> _inFlight = [];
 
     private readonly TypingThrottle _typing = new(time);
     private AbsenceCollector? _absence;
@@ -60,7 +60,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         }
 
         _lastAssignedSeq = _lastCommittedSeq = snapshot.LastSeq;
-        _window.Load(snapshot.Recent);
+        _window.Load(snapshot.Recent.Select(Held));
         _greetings.Load(snapshot.GreetingSenders);
     }
 
@@ -146,7 +146,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         }
 
         var ascending = afterSeq is not null;
-        var visible = new List<StoredMessage>(limit + 1);
+        var visible = new List<HeldMessage>(limit + 1);
         var cursor = afterSeq ?? beforeSeq ?? _lastCommittedSeq + 1;
         while (visible.Count <= limit)
         {
@@ -163,7 +163,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         var hasMore = visible.Count > limit;
         var page = visible.Take(limit);
-        var items = (ascending ? page : page.Reverse()).Select(MessageMapping.ToMessage).ToList();
+        var items = (ascending ? page : page.Reverse()).Select(held => held.Message).ToList();
         var readBy = _members.Select(member => new ReadCursor(member.Key, Math.Min(member.Value.EffectiveReadSeq, _lastCommittedSeq))).ToList();
         return new HistoryPage(items, hasMore, readBy);
     }
@@ -205,7 +205,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         if (_window.Find(seq) is { } cached)
         {
-            _window.Replace(userId == cached.SenderId ? cached with { HiddenBySender = true } : cached with { HiddenByRecipient = true });
+            _window.Replace(userId == cached.Message.SenderId ? cached with { HiddenBySender = true } : cached with { HiddenByRecipient = true });
         }
 
         Notify(userId, userEvent: null);
@@ -266,9 +266,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
     /// <summary>The message in the recent window that an earlier send with the command's client id stored.</summary>
     private Message? RecentWithClientId(SendMessageCommand command) =>
-        command.ClientMessageId is { } clientId && _window.FindByClientId(command.SenderId, clientId) is { } recent
-            ? MessageMapping.ToMessage(recent)
-            : null;
+        command.ClientMessageId is { } clientId ? _window.FindByClientId(command.SenderId, clientId)?.Message : null;
 
     /// <summary>
     /// A greeting from a sender who has greeted (or is greeting) already. A retry of the stored one
@@ -337,9 +335,10 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         // No await between taking the seq and handing the row to the store: seqs reach the
         // group commit in order.
         var stored = new StoredMessage(
-            _id, ++_lastAssignedSeq, command.SenderId, command.RecipientId, command.Content,
+            _id, ++_lastAssignedSeq, MemberId(command.SenderId), MemberId(command.RecipientId), command.Content,
             StorableNow(), command.IsGreeting, command.ClientMessageId);
-        _inFlight[stored.Seq] = stored;
+        var message = MessageMapping.ToMessage(stored);
+        _inFlight[stored.Seq] = message;
         try
         {
             if (_stored)
@@ -369,7 +368,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
 
         Committed(stored.Seq);
         _members[command.SenderId].LastOwnSeq = Math.Max(_members[command.SenderId].LastOwnSeq, stored.Seq);
-        return (MessageMapping.ToMessage(stored), false);
+        return (message, false);
     }
 
     /// <summary>
@@ -382,7 +381,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         {
             var next = _inFlight.First().Value;
             _inFlight.Remove(next.Seq);
-            _window.Append(next);
+            _window.Append(new HeldMessage(next));
             _lastCommittedSeq = Math.Max(_lastCommittedSeq, next.Seq);
         }
     }
@@ -410,8 +409,8 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
         var lastVisible = _window.LastVisibleTo(userId);
         var activity = new ConversationActivity(
             _id, peer, _lastCommittedSeq, member.LastReadSeq, member.LastOwnSeq,
-            lastVisible is null ? null : MessageMapping.ToMessage(lastVisible),
-            _window.Last?.CreatedAt ?? time.GetUtcNow());
+            lastVisible?.Message,
+            _window.Last?.Message.CreatedAt ?? time.GetUtcNow());
         _ = UserGrain(userId).OnConversationActivity(activity, userEvent);
     }
 
@@ -435,15 +434,38 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     }
 
 
-    private async Task<IReadOnlyList<StoredMessage>> ReadBefore(long beforeSeq) =>
-        beforeSeq <= 1 ? [] : _window.Before(beforeSeq, StoreChunk) ?? await store.ReadPageAsync(_id, beforeSeq, null, StoreChunk);
+    private async Task<IReadOnlyList<HeldMessage>> ReadBefore(long beforeSeq) =>
+        beforeSeq <= 1 ? [] : _window.Before(beforeSeq, StoreChunk) ?? HeldPage(await store.ReadPageAsync(_id, beforeSeq, null, StoreChunk));
 
-    private async Task<IReadOnlyList<StoredMessage>> ReadAfter(long afterSeq) =>
+    private async Task<IReadOnlyList<HeldMessage>> ReadAfter(long afterSeq) =>
         afterSeq >= _lastCommittedSeq ? []
-            : TrimToCommitted(_window.After(afterSeq, StoreChunk) ?? await store.ReadPageAsync(_id, null, afterSeq, StoreChunk));
+            : TrimToCommitted(_window.After(afterSeq, StoreChunk) ?? HeldPage(await store.ReadPageAsync(_id, null, afterSeq, StoreChunk)));
 
-    private List<StoredMessage> TrimToCommitted(IReadOnlyList<StoredMessage> messages) =>
+    private List<HeldMessage> TrimToCommitted(IReadOnlyList<HeldMessage> messages) =>
         messages.Where(message => message.Seq <= _lastCommittedSeq).ToList();
+
+    private static List<HeldMessage> HeldPage(IReadOnlyList<StoredMessage> page) => page.Select(HeldMessage.From).ToList();
+
+    /// <summary>A stored message as the window keeps it, its ids shared with the members' (<see cref="MemberId"/>).</summary>
+    private HeldMessage Held(StoredMessage stored) =>
+        HeldMessage.From(stored with { SenderId = MemberId(stored.SenderId), RecipientId = MemberId(stored.RecipientId) });
+
+    /// <summary>
+    /// The member's id as the grain already holds it. Every message a request brings has its own
+    /// copies of the ids; the messages kept for minutes (window, members' replay buffers) share one.
+    /// </summary>
+    private string MemberId(string userId)
+    {
+        foreach (var member in _members.Keys)
+        {
+            if (member == userId)
+            {
+                return member;
+            }
+        }
+
+        return userId;
+    }
 
     /// <summary>The stored message with the command's client id, when it is older than the window.</summary>
     private async Task<Message?> FindStored(SendMessageCommand command) =>

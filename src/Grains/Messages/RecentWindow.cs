@@ -7,16 +7,17 @@ namespace Social.Grains.Messages;
 /// conversation are answered from memory. It also answers retries: the client message ids of
 /// the messages it holds are indexed, and leave with their messages.
 /// </summary>
-internal sealed class RecentWindow(int capacity)
+internal sealed class RecentWindow<T>(int capacity)
+    where T : class, ISequencedMessage
 {
-    private readonly List<StoredMessage> _messages = [];
+    private readonly List<T> _messages = [];
     private readonly Dictionary<(string SenderId, string ClientMessageId), long> _seqByClientId = [];
 
     public long FirstSeq => _messages.Count == 0 ? long.MaxValue : _messages[0].Seq;
 
-    public StoredMessage? Last => _messages.Count == 0 ? null : _messages[^1];
+    public T? Last => _messages.Count == 0 ? null : _messages[^1];
 
-    public void Load(IEnumerable<StoredMessage> messages)
+    public void Load(IEnumerable<T> messages)
     {
         _messages.Clear();
         _seqByClientId.Clear();
@@ -29,13 +30,13 @@ internal sealed class RecentWindow(int capacity)
     }
 
     /// <summary>Appends the next committed message (seqs arrive in order).</summary>
-    public void Append(StoredMessage message)
+    public void Append(T message)
     {
         Add(message);
         Trim();
     }
 
-    public void Replace(StoredMessage message)
+    public void Replace(T message)
     {
         var index = IndexOf(message.Seq);
         if (index >= 0)
@@ -44,17 +45,17 @@ internal sealed class RecentWindow(int capacity)
         }
     }
 
-    public StoredMessage? Find(long seq) => IndexOf(seq) is var index and >= 0 ? _messages[index] : null;
+    public T? Find(long seq) => IndexOf(seq) is var index and >= 0 ? _messages[index] : null;
 
     /// <summary>The message <paramref name="senderId"/> sent with <paramref name="clientMessageId"/>, if the window holds it.</summary>
-    public StoredMessage? FindByClientId(string senderId, string clientMessageId) =>
+    public T? FindByClientId(string senderId, string clientMessageId) =>
         _seqByClientId.TryGetValue((senderId, clientMessageId), out var seq) ? Find(seq) : null;
 
     /// <summary>The newest message <paramref name="userId"/> has not hidden, if the window holds one.</summary>
-    public StoredMessage? LastVisibleTo(string userId) => _messages.FindLast(message => !message.IsHiddenFor(userId));
+    public T? LastVisibleTo(string userId) => _messages.FindLast(message => !message.IsHiddenFor(userId));
 
     /// <summary>Up to <paramref name="count"/> messages below <paramref name="beforeSeq"/>, ascending; null when the window cannot tell.</summary>
-    public IReadOnlyList<StoredMessage>? Before(long beforeSeq, int count)
+    public IReadOnlyList<T>? Before(long beforeSeq, int count)
     {
         if (_messages.Count == 0 || beforeSeq - 1 < FirstSeq)
         {
@@ -67,7 +68,7 @@ internal sealed class RecentWindow(int capacity)
     }
 
     /// <summary>Up to <paramref name="count"/> messages above <paramref name="afterSeq"/>, ascending; null when the window cannot tell.</summary>
-    public IReadOnlyList<StoredMessage>? After(long afterSeq, int count)
+    public IReadOnlyList<T>? After(long afterSeq, int count)
     {
         if (_messages.Count == 0 || afterSeq + 1 < FirstSeq)
         {
@@ -78,7 +79,7 @@ internal sealed class RecentWindow(int capacity)
         return start < 0 ? [] : _messages.GetRange(start, Math.Min(count, _messages.Count - start));
     }
 
-    private void Add(StoredMessage message)
+    private void Add(T message)
     {
         _messages.Add(message);
         if (message.ClientMessageId is { } clientMessageId)

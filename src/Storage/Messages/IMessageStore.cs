@@ -82,7 +82,7 @@ public sealed record StoredMessage(
     bool IsGreeting,
     string? ClientMessageId,
     bool HiddenBySender = false,
-    bool HiddenByRecipient = false)
+    bool HiddenByRecipient = false) : ISequencedMessage
 {
     public bool IsHiddenFor(string userId) =>
         (userId == SenderId && HiddenBySender) || (userId == RecipientId && HiddenByRecipient);

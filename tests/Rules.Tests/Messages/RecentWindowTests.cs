@@ -8,9 +8,9 @@ public sealed class RecentWindowTests
     private static StoredMessage At(long seq, string? clientId = null, string sender = "alice") =>
         new("c", seq, sender, sender == "alice" ? "bob" : "alice", $"m{seq}", DateTimeOffset.UnixEpoch.AddSeconds(seq), false, clientId);
 
-    private static RecentWindow Holding(int capacity, long from, long to)
+    private static RecentWindow<StoredMessage> Holding(int capacity, long from, long to)
     {
-        var window = new RecentWindow(capacity);
+        var window = new RecentWindow<StoredMessage>(capacity);
         window.Load(Enumerable.Range((int)from, (int)(to - from + 1)).Select(seq => At(seq, $"k{seq}")));
         return window;
     }
@@ -31,7 +31,7 @@ public sealed class RecentWindowTests
     [Fact]
     public void Load_orders_by_seq_and_trims()
     {
-        var window = new RecentWindow(3);
+        var window = new RecentWindow<StoredMessage>(3);
         window.Load([At(5), At(2), At(4), At(3)]);
 
         Assert.Equal(3, window.FirstSeq);
@@ -70,7 +70,7 @@ public sealed class RecentWindowTests
     [Fact]
     public void An_empty_window_cannot_tell()
     {
-        var window = new RecentWindow(5);
+        var window = new RecentWindow<StoredMessage>(5);
 
         Assert.Null(window.Last);
         Assert.Null(window.Before(3, 1));
@@ -85,5 +85,20 @@ public sealed class RecentWindowTests
 
         Assert.Equal(2, window.LastVisibleTo("alice")!.Seq);
         Assert.Equal(3, window.LastVisibleTo("bob")!.Seq);
+    }
+
+    [Fact]
+    public void A_held_message_is_hidden_only_for_the_member_who_hid_it_and_keeps_its_contract_form()
+    {
+        var window = new RecentWindow<HeldMessage>(5);
+        window.Load([HeldMessage.From(At(1, "k1")), HeldMessage.From(At(2, "k2"))]);
+        var held = window.Find(2)!;
+        window.Replace(held with { HiddenByRecipient = true });
+
+        Assert.Equal(2, window.LastVisibleTo("alice")!.Seq);
+        Assert.Equal(1, window.LastVisibleTo("bob")!.Seq);
+        Assert.Same(held.Message, window.FindByClientId("alice", "k2")!.Message);
+        Assert.Equal(ConversationIds.MessageId("c", 2), held.Message.MessageId);
+        Assert.Equal("m2", held.Message.Content);
     }
 }

@@ -1,4 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.TestingHost;
 using Orleans.Providers;
 using Orleans.Runtime;
 using Social.Grains.Realtime;
@@ -31,6 +34,22 @@ public sealed class StreamQueueTests(ClusterFixture fixture)
         var queue = NewQueue();
 
         Assert.Equal("wakingstreamqueue", queue.GetGrainId().Type.ToString());
+    }
+
+    [Fact]
+    public void A_read_inside_a_silo_shares_the_events_bytes_instead_of_copying_them()
+    {
+        // Orleans copies the result of every call between grains of one silo; for a read of the
+        // queue that meant every event's bytes, twice.
+        var silo = Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary);
+        var copier = silo.SiloHost.Services.GetRequiredService<DeepCopier<List<MemoryMessageData>>>();
+        var read = new List<MemoryMessageData> { Event("first"), Event("second") };
+
+        var copy = Assert.IsType<List<MemoryMessageData>>(copier.Copy(read));
+
+        Assert.NotSame(read, copy);
+        Assert.Equal(["first", "second"], copy.Select(Text));
+        Assert.All(read.Zip(copy), pair => Assert.Same(pair.First.Payload.Array, pair.Second.Payload.Array));
     }
 
     [Fact]

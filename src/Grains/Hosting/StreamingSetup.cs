@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Serialization.Configuration;
 using Social.Grains.Realtime;
 
 namespace Social.Grains.Hosting;
@@ -41,6 +42,7 @@ public static class StreamingSetup
     public static ISiloBuilder AddSocialStreams(this ISiloBuilder silo)
     {
         silo.UseStreamQueueGrain(silo.Configuration.GetValue(WakingQueuesKey, defaultValue: true));
+        silo.Services.PostConfigure<TypeManifestOptions>(StreamPayloadCopier.Replace);
         silo.AddMemoryStreams(UserStreams.Provider, streams =>
         {
             streams.ConfigurePartitioning(QueueCount);

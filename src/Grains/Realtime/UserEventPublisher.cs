@@ -31,7 +31,10 @@ public sealed partial class UserEventPublisher(IStreamProvider provider, ILogger
     {
         try
         {
-            await publishing;
+            // Not back on the grain: logging touches none of its state, and a turn per event
+            // queued on the user's grain (a task, a continuation and a wait behind its other work)
+            // only to see the publish succeed was most of what observing cost.
+            await publishing.ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Social.Grains.Users;
+using Social.Grains.Telemetry;
 
 namespace Social.Grains.Friends;
 
@@ -39,7 +40,7 @@ public sealed class FriendshipGrain(
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        await context.Invoke();
+        await GrainOutcomes.Invoke(context);
         (_absence ??= new AbsenceCollector(this, time)).CallEnded(exists: Pair.Version != 0);
     }
 

@@ -3,6 +3,7 @@ using Social.Grains.Friends;
 using Social.Grains.Realtime;
 using Social.Grains.Users;
 using Social.Storage.Messages;
+using Social.Grains.Telemetry;
 
 namespace Social.Grains.Messages;
 
@@ -70,7 +71,7 @@ public sealed class ConversationGrain(IMessageStore store, TimeProvider time) : 
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        await context.Invoke();
+        await GrainOutcomes.Invoke(context);
         (_absence ??= new AbsenceCollector(this, time)).CallEnded(exists: _members.Count > 0);
     }
 

@@ -12,17 +12,21 @@ public static class SiloTelemetry
     public const string AdminKeySetting = "Admin:ApiKey";
 
     /// <summary>
-    /// The silo's part of telemetry: trace context carried through grain calls, the grains'
+    /// The silo's part of telemetry: trace context carried through grain calls (when traces are
+    /// made, <see cref="SocialTelemetry.TracesEnabled"/>), the grains'
     /// outcomes counted at the call boundary, the number of active silos, and the Orleans
     /// Dashboard's collectors when an admin key is configured (the dashboard is only served behind
     /// that key, so without one its per-call profiling is not paid for).
     /// </summary>
     public static ISiloBuilder AddSocialSiloTelemetry(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.AddActivityPropagation();
+        if (SocialTelemetry.TracesEnabled(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
+
         if (SocialTelemetry.IsEnabled(configuration))
         {
-            silo.AddIncomingGrainCallFilter<OutcomeMetricsFilter>();
             silo.Services.AddHostedService<ClusterMetrics>();
         }
 
@@ -35,12 +39,17 @@ public static class SiloTelemetry
     }
 
     /// <summary>
-    /// A client-mode front's part: trace context carried into grain calls, and the dashboard's
+    /// A client-mode front's part: trace context carried into grain calls (when traces are made),
+    /// and the dashboard's
     /// client services when an admin key is configured (the front serves the silos' dashboard).
     /// </summary>
     public static IClientBuilder AddSocialClientTelemetry(this IClientBuilder client, IConfiguration configuration)
     {
-        client.AddActivityPropagation();
+        if (SocialTelemetry.TracesEnabled(configuration))
+        {
+            client.AddActivityPropagation();
+        }
+
         if (IsDashboardEnabled(configuration))
         {
             client.AddDashboard();

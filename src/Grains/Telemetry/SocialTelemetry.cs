@@ -48,6 +48,15 @@ public static class SocialTelemetry
     public static bool IsEnabled(IConfiguration configuration) =>
         configuration.GetValue($"{Section}:Enabled", defaultValue: true);
 
+    /// <summary>
+    /// Whether grain calls carry trace context: when traces go somewhere, that is when an OTLP
+    /// endpoint is configured, or when <c>Social:Telemetry:Traces=true</c> says a host added its own
+    /// exporter. Otherwise no span is recorded anyway, and Orleans' trace filters only cost: they
+    /// put every grain call through two more layers of asynchronous calls (BENCHMARKS.md).
+    /// </summary>
+    public static bool TracesEnabled(IConfiguration configuration) =>
+        IsEnabled(configuration) && configuration.GetValue($"{Section}:Traces", defaultValue: HasOtlpEndpoint(configuration));
+
     /// <summary>True when an OTLP endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
     public static bool HasOtlpEndpoint(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -70,6 +70,9 @@ public sealed class TelemetryServer : IAsyncLifetime, IDisposable
     private sealed class Factory(string connectionString, SpanCollection spans) : SocialApiFactory(connectionString, new Dictionary<string, string?>
     {
         ["Social:RateLimits:FailedLoginsPerWindow"] = "1",
+
+        // The exporter below is the host's own, not an OTLP endpoint.
+        ["Social:Telemetry:Traces"] = "true",
     })
     {
         public void Start() => StartKestrel();

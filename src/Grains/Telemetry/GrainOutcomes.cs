@@ -5,14 +5,17 @@ using Social.Grains.Messages;
 namespace Social.Grains.Telemetry;
 
 /// <summary>
-/// Counts what the grains decide, at the grain-call boundary, so the grains themselves carry no
+/// Counts what the grains decide, at the grain-call boundary, so the grains' methods carry no
 /// metrics code: sends accepted (with their send-to-commit time) and refused by code, friend
-/// operations by outcome, and the rate-limit refusals among them. With no listener it passes
-/// every call straight through (no extra state machine).
+/// operations by outcome, and the rate-limit refusals among them. The two grains whose calls it
+/// counts call it from their own call filters. A filter for every grain in the silo put every
+/// call (user grains, stream queues, presence) through Orleans' slower filtered path, although
+/// only these two have outcomes. With no listener it passes every call straight through.
 /// </summary>
-internal sealed class OutcomeMetricsFilter : IIncomingGrainCallFilter
+internal static class GrainOutcomes
 {
-    public Task Invoke(IIncomingGrainCallContext context)
+    /// <summary>Invokes the call and counts its outcome.</summary>
+    public static Task Invoke(IIncomingGrainCallContext context)
     {
         if (!SocialMetrics.OutcomesObserved)
         {

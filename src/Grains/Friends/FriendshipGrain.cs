@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Social.Grains.Users;
 using Social.Grains.Telemetry;
+using Social.Grains.Users;
 
 namespace Social.Grains.Friends;
 

@@ -1,9 +1,9 @@
 using Orleans.Concurrency;
 using Social.Grains.Friends;
 using Social.Grains.Realtime;
+using Social.Grains.Telemetry;
 using Social.Grains.Users;
 using Social.Storage.Messages;
-using Social.Grains.Telemetry;
 
 namespace Social.Grains.Messages;
 

@@ -19,5 +19,5 @@ internal sealed record HeldMessage(Message Message, bool HiddenBySender = false,
         new(MessageMapping.ToMessage(stored), stored.HiddenBySender, stored.HiddenByRecipient);
 
     public bool IsHiddenFor(string userId) =>
-        (userId == Message.SenderId && HiddenBySender) || (userId == Message.RecipientId && HiddenByRecipient);
+        StoredMessage.IsHidden(userId, Message.SenderId, Message.RecipientId, HiddenBySender, HiddenByRecipient);
 }

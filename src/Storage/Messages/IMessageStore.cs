@@ -84,8 +84,11 @@ public sealed record StoredMessage(
     bool HiddenBySender = false,
     bool HiddenByRecipient = false) : ISequencedMessage
 {
-    public bool IsHiddenFor(string userId) =>
-        (userId == SenderId && HiddenBySender) || (userId == RecipientId && HiddenByRecipient);
+    public bool IsHiddenFor(string userId) => IsHidden(userId, SenderId, RecipientId, HiddenBySender, HiddenByRecipient);
+
+    /// <summary>"Delete for me": a message is hidden only from the participant who hid it.</summary>
+    public static bool IsHidden(string userId, string senderId, string recipientId, bool hiddenBySender, bool hiddenByRecipient) =>
+        (userId == senderId && hiddenBySender) || (userId == recipientId && hiddenByRecipient);
 }
 
 /// <summary>A conversation to create with its first message (<see cref="IMessageStore.AppendCreatingAsync"/>).</summary>
